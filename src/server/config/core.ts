@@ -1,0 +1,178 @@
+// Settings of the server foundation: process, HTTP, database, bus, object storage and auth secrets.
+// Names are the ones PaaS platforms inject (PORT, DATABASE_URL, REDIS_URL) where such a name exists.
+import { z } from 'zod';
+import { bool, bytes, duration, list, port, positiveInt, type SettingTable, url } from './setting.js';
+
+export const coreSettings = {
+  NODE_ENV: {
+    group: 'Server',
+    doc: 'Runtime mode. `production` refuses to start without strong secrets (`JWT_SECRET`, `API_KEYS`).',
+    default: 'development',
+    schema: z.enum(['development', 'production', 'test']),
+  },
+  PORT: {
+    group: 'Server',
+    doc: 'Port for HTTP and WebSocket traffic (one port for both). Platforms usually inject it.',
+    default: '3000',
+    schema: port,
+  },
+  HOST: {
+    group: 'Server',
+    doc: 'Interface to listen on. Keep `0.0.0.0` in containers so the platform proxy can reach the server.',
+    default: '0.0.0.0',
+    schema: z.string().min(1),
+  },
+  LOG_LEVEL: {
+    group: 'Server',
+    doc: 'Minimum level of the JSON logs written to stdout.',
+    default: 'info',
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  },
+  TRUST_PROXY: {
+    group: 'Server',
+    doc: 'Which proxies may set `X-Forwarded-For`/`-Proto` (Express `trust proxy`): `true`, `false`, a hop count, or a comma-separated list of addresses/subnets or the names `loopback`, `linklocal`, `uniquelocal`. The default trusts private networks, where CapRover, Coolify and Railway proxies live.',
+    default: 'loopback,linklocal,uniquelocal',
+    schema: z.string().transform((v): boolean | number | string => {
+      if (v === 'true' || v === 'false') return v === 'true';
+      if (/^\d+$/.test(v)) return Number(v);
+      return v;
+    }),
+  },
+  CORS_ORIGINS: {
+    group: 'Server',
+    doc: 'Comma-separated origins allowed to call the HTTP API from a browser, e.g. `https://app.example.com`. Empty allows none; `*` allows any and must be set explicitly.',
+    default: '',
+    schema: list,
+  },
+  BODY_LIMIT: {
+    group: 'Server',
+    doc: 'Largest JSON request body accepted; larger bodies get 413.',
+    default: '1MiB',
+    schema: bytes,
+  },
+  DRAIN_TIMEOUT: {
+    group: 'Server',
+    doc: 'On SIGTERM/SIGINT, how long in-flight requests may take before the process exits anyway. Keep it below the platform kill grace (Docker and Swarm default to 10s).',
+    default: '8s',
+    schema: duration,
+  },
+  DATA_DIR: {
+    group: 'Server',
+    doc: 'Directory for embedded mode: the embedded PostgreSQL database and local files live here when `DATABASE_URL` or `S3_ENDPOINT` are unset.',
+    default: './data',
+    schema: z.string().min(1),
+  },
+  METRICS_ENABLED: {
+    group: 'Server',
+    doc: 'Serve Prometheus metrics at `GET /metrics`.',
+    default: 'true',
+    schema: bool,
+  },
+  DATABASE_URL: {
+    group: 'PostgreSQL',
+    doc: 'PostgreSQL connection URL. `sslmode` in the URL is honoured. Unset: an embedded PostgreSQL (PGlite) under `DATA_DIR`, for one replica only.',
+    example: 'postgres://paasport:secret@postgres:5432/paasport',
+    secret: true,
+    schema: url(['postgres', 'postgresql']).optional(),
+  },
+  DATABASE_POOL_MAX: {
+    group: 'PostgreSQL',
+    doc: 'Connections in the pool of each replica.',
+    default: '10',
+    schema: positiveInt,
+  },
+  DATABASE_CONNECT_TIMEOUT: {
+    group: 'PostgreSQL',
+    doc: 'How long to wait for a new database connection.',
+    default: '5s',
+    schema: duration,
+  },
+  DATABASE_STATEMENT_TIMEOUT: {
+    group: 'PostgreSQL',
+    doc: 'Server-side limit on one statement (`statement_timeout`).',
+    default: '30s',
+    schema: duration,
+  },
+  MIGRATE_ON_START: {
+    group: 'PostgreSQL',
+    doc: 'Run pending migrations at start (under an advisory lock, safe with several replicas). Set `false` when a pre-deploy step runs `paasport migrate`.',
+    default: 'true',
+    schema: bool,
+  },
+  REDIS_URL: {
+    group: 'Redis',
+    doc: 'Redis URL for cross-replica fan-out, presence and shared rate limits. Unset: an in-process bus that serves one replica only.',
+    example: 'redis://:secret@redis:6379',
+    secret: true,
+    schema: url(['redis', 'rediss']).optional(),
+  },
+  REDIS_KEY_PREFIX: {
+    group: 'Redis',
+    doc: 'Prefix of every Redis key and pub/sub channel, so several deployments can share one Redis.',
+    default: 'paasport:',
+    schema: z.string(),
+  },
+  BUS_PROBE_INTERVAL: {
+    group: 'Redis',
+    doc: 'How often the bus sends itself a probe through Redis pub/sub; a subscriber connection that misses three probes in a row is replaced.',
+    default: '5s',
+    schema: duration,
+  },
+  S3_ENDPOINT: {
+    group: 'Object storage',
+    doc: 'S3/MinIO endpoint URL as seen from the server, e.g. `http://minio:9000`. Unset: files are stored under `DATA_DIR`.',
+    example: 'http://minio:9000',
+    schema: url(['http', 'https']).optional(),
+  },
+  S3_PUBLIC_ENDPOINT: {
+    group: 'Object storage',
+    doc: 'S3/MinIO endpoint URL as seen from browsers, used in presigned URLs (the internal service name is not reachable from outside). Defaults to `S3_ENDPOINT`.',
+    example: 'https://files.example.com',
+    schema: url(['http', 'https']).optional(),
+  },
+  S3_ACCESS_KEY: {
+    group: 'Object storage',
+    doc: 'Access key (MinIO root user or a service account). Required with `S3_ENDPOINT`.',
+    secret: true,
+    schema: z.string().min(1).optional(),
+  },
+  S3_SECRET_KEY: {
+    group: 'Object storage',
+    doc: 'Secret key. Required with `S3_ENDPOINT`.',
+    secret: true,
+    schema: z.string().min(1).optional(),
+  },
+  S3_BUCKET: {
+    group: 'Object storage',
+    doc: 'Bucket for files and backups; created at start if missing.',
+    default: 'paasport',
+    schema: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'expected a valid bucket name (3-63 of a-z 0-9 . -)'),
+  },
+  S3_REGION: {
+    group: 'Object storage',
+    doc: 'Region sent to the S3 API. MinIO accepts the default.',
+    default: 'us-east-1',
+    schema: z.string().min(1),
+  },
+  S3_FORCE_PATH_STYLE: {
+    group: 'Object storage',
+    doc: 'Address buckets as `endpoint/bucket` rather than `bucket.endpoint`. MinIO needs `true`.',
+    default: 'true',
+    schema: bool,
+  },
+  API_KEYS: {
+    group: 'Auth',
+    doc: 'Comma-separated server-side API keys, sent as `Authorization: Bearer <key>`, for publishing, minting client tokens and admin. In production each must be at least 24 characters.',
+    secret: true,
+    default: '',
+    schema: list,
+  },
+  JWT_SECRET: {
+    group: 'Auth',
+    doc: 'HS256 secret that signs client tokens; the same on every replica. In production at least 32 characters. Unset outside production: a random per-process secret (tokens die with the process).',
+    secret: true,
+    schema: z.string().min(1).optional(),
+  },
+} satisfies SettingTable;

@@ -1,0 +1,103 @@
+// Pure config loading: environment map in, typed Config out, or one ConfigError naming every bad variable.
+import { randomBytes } from 'node:crypto';
+import type { z } from 'zod';
+import { allSettings } from './sections.js';
+
+type Settings = typeof allSettings;
+/** Every setting after parsing, keyed by its environment variable name. */
+export type Env = { [K in keyof Settings]: z.output<Settings[K]['schema']> };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface Config {
+  env: Env;
+  /** Values derived from env and checked together; drivers read their own slice. */
+  production: boolean;
+  database: { url?: string; poolMax: number; connectTimeoutMs: number; statementTimeoutMs: number; dataDir: string };
+  redis: { url?: string; keyPrefix: string; probeIntervalMs: number };
+  storage: {
+    endpoint?: string;
+    publicEndpoint?: string;
+    accessKey?: string;
+    secretKey?: string;
+    bucket: string;
+    region: string;
+    pathStyle: boolean;
+    dataDir: string;
+  };
+  auth: { apiKeys: string[]; jwtSecret: string; jwtSecretGenerated: boolean };
+}
+
+function checkTogether(env: Env): string[] {
+  const problems: string[] = [];
+  if (env.S3_ENDPOINT) {
+    if (!env.S3_ACCESS_KEY) problems.push('S3_ACCESS_KEY: required when S3_ENDPOINT is set');
+    if (!env.S3_SECRET_KEY) problems.push('S3_SECRET_KEY: required when S3_ENDPOINT is set');
+  }
+  if (env.S3_PUBLIC_ENDPOINT && !env.S3_ENDPOINT) {
+    problems.push('S3_PUBLIC_ENDPOINT: only meaningful with S3_ENDPOINT set');
+  }
+  if (env.NODE_ENV === 'production') {
+    if (!env.JWT_SECRET) problems.push('JWT_SECRET: required in production (at least 32 characters)');
+    else if (env.JWT_SECRET.length < 32) problems.push('JWT_SECRET: too weak for production, use at least 32 characters');
+    if (env.API_KEYS.length === 0) problems.push('API_KEYS: at least one key is required in production');
+    env.API_KEYS.forEach((key, i) => {
+      if (key.length < 24) problems.push(`API_KEYS: key #${i + 1} is too weak for production, use at least 24 characters`);
+    });
+  }
+  return problems;
+}
+
+export function loadConfig(source: Record<string, string | undefined>): Config {
+  const problems: string[] = [];
+  const env: Record<string, unknown> = {};
+  for (const [name, setting] of Object.entries(allSettings)) {
+    const raw = source[name];
+    const value = raw === undefined || raw === '' ? (setting as { default?: string }).default : raw;
+    const result = setting.schema.safeParse(value);
+    if (result.success) env[name] = result.data;
+    else {
+      const shown = value === undefined || (setting as { secret?: boolean }).secret ? '' : ` (got ${JSON.stringify(value)})`;
+      const message = value === undefined ? 'required' : result.error.issues.map((i) => i.message).join('; ');
+      problems.push(`${name}: ${message}${shown}`);
+    }
+  }
+  if (problems.length === 0) problems.push(...checkTogether(env as Env));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return toConfig(env as Env);
+}
+
+function toConfig(env: Env): Config {
+  return {
+    env,
+    production: env.NODE_ENV === 'production',
+    database: {
+      url: env.DATABASE_URL,
+      poolMax: env.DATABASE_POOL_MAX,
+      connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT,
+      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT,
+      dataDir: env.DATA_DIR,
+    },
+    redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX, probeIntervalMs: env.BUS_PROBE_INTERVAL },
+    storage: {
+      endpoint: env.S3_ENDPOINT,
+      publicEndpoint: env.S3_PUBLIC_ENDPOINT ?? env.S3_ENDPOINT,
+      accessKey: env.S3_ACCESS_KEY,
+      secretKey: env.S3_SECRET_KEY,
+      bucket: env.S3_BUCKET,
+      region: env.S3_REGION,
+      pathStyle: env.S3_FORCE_PATH_STYLE,
+      dataDir: env.DATA_DIR,
+    },
+    auth: {
+      apiKeys: env.API_KEYS,
+      jwtSecret: env.JWT_SECRET ?? randomBytes(32).toString('hex'),
+      jwtSecretGenerated: !env.JWT_SECRET,
+    },
+  };
+}
