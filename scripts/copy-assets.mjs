@@ -1,5 +1,5 @@
 // Copies non-TypeScript assets (SQL migrations, JSON schemas, starter files) from src/ into dist/ after tsc.
-import { cpSync, readdirSync, statSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 function walk(dir) {

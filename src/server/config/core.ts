@@ -12,7 +12,7 @@ export const coreSettings = {
   },
   PORT: {
     group: 'Server',
-    doc: 'Port for HTTP and WebSocket traffic (one port for both). Platforms usually inject it.',
+    doc: 'Port for HTTP and WebSocket traffic (one port for both). Platforms usually inject it. `0` picks a free port.',
     default: '3000',
     schema: port,
   },
@@ -66,6 +66,36 @@ export const coreSettings = {
     group: 'Server',
     doc: 'Serve Prometheus metrics at `GET /metrics`.',
     default: 'true',
+    schema: bool,
+  },
+  WS_MAX_PAYLOAD: {
+    group: 'WebSocket',
+    doc: 'Largest WebSocket frame a client may send; a larger one closes the connection with code 1009.',
+    default: '64KiB',
+    schema: bytes,
+  },
+  WS_MAX_CONNECTIONS: {
+    group: 'WebSocket',
+    doc: 'WebSocket connections accepted by one replica; further upgrades get 503 so the platform balancer can try another replica.',
+    default: '20000',
+    schema: positiveInt,
+  },
+  WS_PING_INTERVAL: {
+    group: 'WebSocket',
+    doc: 'Interval of server pings; a peer that has not answered by the next ping is terminated.',
+    default: '25s',
+    schema: duration,
+  },
+  WS_MAX_BUFFERED: {
+    group: 'WebSocket',
+    doc: 'Send buffer cap per connection. A slow consumer whose unsent data passes it is closed with code 1013 (reason `slow consumer`) and can reconnect and recover with `since`.',
+    default: '1MiB',
+    schema: bytes,
+  },
+  WS_PER_MESSAGE_DEFLATE: {
+    group: 'WebSocket',
+    doc: 'Negotiate permessage-deflate compression. Off by default: it costs CPU and memory per connection for small JSON frames.',
+    default: 'false',
     schema: bool,
   },
   DATABASE_URL: {

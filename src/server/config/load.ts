@@ -9,7 +9,9 @@ export type Env = { [K in keyof Settings]: z.output<Settings[K]['schema']> };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(
+      `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     this.name = 'ConfigError';
   }
 }
@@ -18,7 +20,13 @@ export interface Config {
   env: Env;
   /** Values derived from env and checked together; drivers read their own slice. */
   production: boolean;
-  database: { url?: string; poolMax: number; connectTimeoutMs: number; statementTimeoutMs: number; dataDir: string };
+  database: {
+    url?: string;
+    poolMax: number;
+    connectTimeoutMs: number;
+    statementTimeoutMs: number;
+    dataDir: string;
+  };
   redis: { url?: string; keyPrefix: string; probeIntervalMs: number };
   storage: {
     endpoint?: string;
@@ -44,10 +52,13 @@ function checkTogether(env: Env): string[] {
   }
   if (env.NODE_ENV === 'production') {
     if (!env.JWT_SECRET) problems.push('JWT_SECRET: required in production (at least 32 characters)');
-    else if (env.JWT_SECRET.length < 32) problems.push('JWT_SECRET: too weak for production, use at least 32 characters');
-    if (env.API_KEYS.length === 0) problems.push('API_KEYS: at least one key is required in production');
-    env.API_KEYS.forEach((key, i) => {
-      if (key.length < 24) problems.push(`API_KEYS: key #${i + 1} is too weak for production, use at least 24 characters`);
+    else if (env.JWT_SECRET.length < 32)
+      problems.push('JWT_SECRET: too weak for production, use at least 32 characters');
+    if ((env.API_KEYS ?? []).length === 0)
+      problems.push('API_KEYS: at least one key is required in production');
+    (env.API_KEYS ?? []).forEach((key, i) => {
+      if (key.length < 24)
+        problems.push(`API_KEYS: key #${i + 1} is too weak for production, use at least 24 characters`);
     });
   }
   return problems;
@@ -62,12 +73,16 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     const result = setting.schema.safeParse(value);
     if (result.success) env[name] = result.data;
     else {
-      const shown = value === undefined || (setting as { secret?: boolean }).secret ? '' : ` (got ${JSON.stringify(value)})`;
+      const shown =
+        value === undefined || (setting as { secret?: boolean }).secret
+          ? ''
+          : ` (got ${JSON.stringify(value)})`;
       const message = value === undefined ? 'required' : result.error.issues.map((i) => i.message).join('; ');
       problems.push(`${name}: ${message}${shown}`);
     }
   }
-  if (problems.length === 0) problems.push(...checkTogether(env as Env));
+  // Cross-field rules run even when single fields failed, so one run reports every problem.
+  problems.push(...checkTogether(env as Env));
   if (problems.length > 0) throw new ConfigError(problems);
   return toConfig(env as Env);
 }

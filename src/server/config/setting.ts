@@ -18,9 +18,19 @@ export interface Setting {
 
 export type SettingTable = Record<string, Setting>;
 
-export const port = z.coerce.number().int().min(1).max(65535);
-export const positiveInt = z.coerce.number().int().positive();
-export const nonNegativeInt = z.coerce.number().int().min(0);
+export const port = z.coerce
+  .number({ error: 'expected a port number 0-65535' })
+  .int('expected a port number 0-65535')
+  .min(0, 'expected a port number 0-65535')
+  .max(65535, 'expected a port number 0-65535');
+export const positiveInt = z.coerce
+  .number({ error: 'expected a whole number' })
+  .int('expected a whole number')
+  .positive('expected a number above 0');
+export const nonNegativeInt = z.coerce
+  .number({ error: 'expected a whole number' })
+  .int('expected a whole number')
+  .min(0, 'expected 0 or more');
 
 export const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })

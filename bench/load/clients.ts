@@ -1,0 +1,125 @@
+// Client side of the two wire protocols under test: paasport's JSON frames over plain WebSocket (also
+// spoken by the bare-ws peers) and Socket.IO. Each client subscribes to one channel and reports the
+// publisher timestamp `t` found in every delivered message's data.
+import { io as ioClient, type Socket } from 'socket.io-client';
+import { WebSocket } from 'ws';
+
+export type Protocol = 'json' | 'socketio';
+
+export type ClientHooks = {
+  /** A delivered message; `t` is the publisher's wall-clock send time in ms, NaN if absent. */
+  onMessage(t: number): void;
+  onError(message: string): void;
+};
+
+export type Client = { close(): void; readonly open: boolean };
+
+const T_KEY = Buffer.from('"t":');
+
+/** Wall clock with sub-millisecond resolution, comparable between processes on the same box. */
+export const now = () => performance.timeOrigin + performance.now();
+
+/** Finds `"t":<number>` in a raw frame without parsing the whole JSON (the receive loop is the hot path). */
+function timestampOf(buf: Buffer): number {
+  const i = buf.indexOf(T_KEY);
+  if (i < 0) return Number.NaN;
+  return Number.parseFloat(buf.toString('latin1', i + T_KEY.length, i + T_KEY.length + 32).trimStart());
+}
+
+export type OpenSpec = {
+  url: string;
+  protocol: Protocol;
+  channel: string;
+  since?: number;
+  localAddress?: string;
+  timeoutMs: number;
+};
+
+/** Opens one subscribed client; resolves once the server confirmed the subscription. */
+export function openClient(spec: OpenSpec, hooks: ClientHooks): Promise<Client> {
+  return spec.protocol === 'json' ? openJson(spec, hooks) : openSocketIo(spec, hooks);
+}
+
+function openJson(spec: OpenSpec, hooks: ClientHooks): Promise<Client> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(spec.url, {
+      perMessageDeflate: false,
+      skipUTF8Validation: true,
+      ...(spec.localAddress ? { localAddress: spec.localAddress } : {}),
+    });
+    let subscribed = false;
+    const timer = setTimeout(() => fail(new Error('subscribe timed out')), spec.timeoutMs);
+    const fail = (err: Error) => {
+      clearTimeout(timer);
+      ws.terminate();
+      reject(err);
+    };
+    const client: Client = {
+      close: () => ws.terminate(),
+      get open() {
+        return ws.readyState === WebSocket.OPEN;
+      },
+    };
+    ws.on('open', () => {
+      const frame: Record<string, unknown> = { type: 'subscribe', channel: spec.channel };
+      if (spec.since !== undefined) frame.since = spec.since;
+      ws.send(JSON.stringify(frame));
+    });
+    ws.on('message', (data: Buffer) => {
+      const t = timestampOf(data);
+      if (!Number.isNaN(t)) return hooks.onMessage(t);
+      let msg: { type?: string; code?: string; message?: string };
+      try {
+        msg = JSON.parse(data.toString());
+      } catch {
+        return hooks.onError('unparsable frame');
+      }
+      if (msg.type === 'message') return hooks.onMessage(Number.NaN);
+      if (msg.type === 'subscribed' && !subscribed) {
+        subscribed = true;
+        clearTimeout(timer);
+        return resolve(client);
+      }
+      if (msg.type === 'error') {
+        const text = `${msg.code}: ${msg.message}`;
+        if (!subscribed) return fail(new Error(text));
+        hooks.onError(text);
+      }
+    });
+    ws.on('error', (err) => (subscribed ? hooks.onError(err.message) : fail(err)));
+    ws.on('close', (code) => {
+      if (!subscribed) fail(new Error(`closed ${code} before subscribed`));
+    });
+  });
+}
+
+function openSocketIo(spec: OpenSpec, hooks: ClientHooks): Promise<Client> {
+  return new Promise((resolve, reject) => {
+    const socket: Socket = ioClient(spec.url, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      timeout: spec.timeoutMs,
+    });
+    const timer = setTimeout(() => fail(new Error('subscribe timed out')), spec.timeoutMs);
+    const fail = (err: Error) => {
+      clearTimeout(timer);
+      socket.disconnect();
+      reject(err);
+    };
+    socket.on('connect', () => {
+      socket.emit('subscribe', spec.channel, (reply: { error?: string }) => {
+        clearTimeout(timer);
+        if (reply?.error) return fail(new Error(reply.error));
+        resolve({
+          close: () => socket.disconnect(),
+          get open() {
+            return socket.connected;
+          },
+        });
+      });
+    });
+    socket.on('message', (msg: { data?: { t?: number } }) => hooks.onMessage(Number(msg?.data?.t)));
+    socket.on('connect_error', (err) => fail(err));
+  });
+}

@@ -1,0 +1,47 @@
+// createApp(deps): the Express app and the WebSocket gateway wired to the given drivers. No listening,
+// no signals, no env: main.ts (or a test) owns those.
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Deps } from './deps.js';
+import { errorMiddleware, notFoundHandler } from './http/errors.js';
+import { accessLog, corsFromAllowlist, requestContext } from './http/middleware.js';
+import { healthRouter } from './http/routes/health.js';
+import { Gateway } from './ws/gateway.js';
+
+export interface App {
+  express: Express;
+  gateway: Gateway;
+}
+
+export function createApp(deps: Deps): App {
+  const { config, log, metrics } = deps;
+  const env = config.env;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', env.TRUST_PROXY);
+  app.set('json replacer', (_key: string, value: unknown) =>
+    typeof value === 'bigint' ? value.toString() : value,
+  );
+
+  const gateway = new Gateway(
+    {
+      maxPayload: env.WS_MAX_PAYLOAD,
+      maxConnections: env.WS_MAX_CONNECTIONS,
+      pingIntervalMs: env.WS_PING_INTERVAL,
+      perMessageDeflate: env.WS_PER_MESSAGE_DEFLATE,
+    },
+    metrics,
+    log.child({ component: 'ws' }),
+  );
+
+  app.use(requestContext(log));
+  app.use(accessLog(metrics));
+  app.use(helmet());
+  app.use(corsFromAllowlist(env.CORS_ORIGINS));
+  app.use(express.json({ limit: env.BODY_LIMIT }));
+  app.use(healthRouter(deps));
+
+  app.use(notFoundHandler);
+  app.use(errorMiddleware(log));
+  return { express: app, gateway };
+}

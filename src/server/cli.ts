@@ -1,0 +1,53 @@
+// Server-side commands of the `paasport` CLI: serve, migrate (a PaaS pre-deploy step), backup, restore.
+import { config as loadDotenv } from 'dotenv';
+import { ConfigError, loadConfig } from './config/load.js';
+import { migrate } from './db/migrate.js';
+import { createDatabase } from './drivers/database/index.js';
+import { createLogger } from './logger.js';
+
+const USAGE = `Server commands:
+  paasport serve      start the server (same as npm start)
+  paasport migrate    apply pending database migrations and exit
+`;
+
+async function runMigrate(): Promise<number> {
+  const config = loadConfig(process.env);
+  const log = createLogger(config.env.LOG_LEVEL);
+  const db = await createDatabase(config.database, log);
+  try {
+    const applied = await migrate(db, log);
+    console.log(applied.length > 0 ? `applied: ${applied.join(', ')}` : 'database is up to date');
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+export async function runServerCli(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
+  loadDotenv({ quiet: true });
+  try {
+    switch (command) {
+      case 'serve': {
+        const { main } = await import('./main.js');
+        await main();
+        return new Promise<number>(() => {});
+      }
+      case 'migrate':
+        return await runMigrate();
+      default:
+        console.error(`unknown server command: ${command}\n${USAGE}`);
+        return 2;
+    }
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      return 1;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,19 @@
+// What createApp needs: config, logger, the three drivers, metrics and the lifecycle. Built by main.ts
+// (or by tests) and passed down; nothing below reads process.env or builds its own drivers.
+import type { Config } from './config/load.js';
+import type { Bus } from './drivers/bus/index.js';
+import type { Database } from './drivers/database/index.js';
+import type { ObjectStore } from './drivers/object-store/index.js';
+import type { Lifecycle } from './lifecycle.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+
+export interface Deps {
+  config: Config;
+  log: Logger;
+  db: Database;
+  bus: Bus;
+  store: ObjectStore;
+  metrics: Metrics;
+  lifecycle: Lifecycle;
+}

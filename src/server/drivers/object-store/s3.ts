@@ -1,0 +1,103 @@
+// S3/MinIO object storage through the `minio` client. The bucket is created at start when missing.
+import type { Readable } from 'node:stream';
+import * as Minio from 'minio';
+import type { Config } from '../../config/load.js';
+import type { Logger } from '../../logger.js';
+import { withTimeout } from '../../util/timeout.js';
+import { assertValidKey, type ObjectInfo, ObjectNotFoundError, type ObjectStore } from './object-store.js';
+
+export interface S3Store extends ObjectStore {
+  readonly driver: 's3';
+  readonly client: Minio.Client;
+  /** A client addressed at S3_PUBLIC_ENDPOINT, for presigned URLs handed to browsers. */
+  readonly publicClient: Minio.Client;
+  readonly bucket: string;
+}
+
+export function minioClient(endpoint: string, cfg: Config['storage']): Minio.Client {
+  const u = new URL(endpoint);
+  const useSSL = u.protocol === 'https:';
+  return new Minio.Client({
+    endPoint: u.hostname,
+    port: u.port ? Number(u.port) : useSSL ? 443 : 80,
+    useSSL,
+    accessKey: cfg.accessKey ?? '',
+    secretKey: cfg.secretKey ?? '',
+    region: cfg.region,
+    pathStyle: cfg.pathStyle,
+  });
+}
+
+const isNotFound = (err: unknown) => {
+  const code = (err as { code?: string }).code;
+  return code === 'NoSuchKey' || code === 'NotFound' || code === 'NoSuchObject';
+};
+
+export async function createS3Store(cfg: Config['storage'], log: Logger): Promise<S3Store> {
+  const client = minioClient(cfg.endpoint!, cfg);
+  const publicClient = minioClient(cfg.publicEndpoint ?? cfg.endpoint!, cfg);
+  const { bucket } = cfg;
+  if (!(await client.bucketExists(bucket))) {
+    try {
+      await client.makeBucket(bucket, cfg.region);
+      log.info({ bucket }, 'created bucket');
+    } catch (err) {
+      // Another replica may have created it between our check and our call.
+      const code = (err as { code?: string }).code;
+      if (code !== 'BucketAlreadyOwnedByYou' && code !== 'BucketAlreadyExists') throw err;
+    }
+  }
+
+  async function stat(key: string): Promise<ObjectInfo | null> {
+    assertValidKey(key);
+    try {
+      const s = await client.statObject(bucket, key);
+      const contentType = s.metaData?.['content-type'] as string | undefined;
+      return { key, size: s.size, lastModified: s.lastModified, ...(contentType ? { contentType } : {}) };
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw err;
+    }
+  }
+
+  return {
+    driver: 's3',
+    client,
+    publicClient,
+    bucket,
+    put: async (key: string, body: Readable, opts = {}) => {
+      assertValidKey(key);
+      const meta = opts.contentType ? { 'Content-Type': opts.contentType } : {};
+      // The minio client uploads in parts and aborts the multipart upload when the stream errors.
+      await client.putObject(bucket, key, body, opts.size, meta);
+      return (await stat(key))!;
+    },
+    get: async (key, range) => {
+      const info = await stat(key);
+      if (!info) throw new ObjectNotFoundError(key);
+      const body = range
+        ? await client.getPartialObject(bucket, key, range.start, range.end - range.start + 1)
+        : await client.getObject(bucket, key);
+      return { body, info };
+    },
+    stat,
+    delete: async (key) => {
+      assertValidKey(key);
+      await client.removeObject(bucket, key);
+    },
+    list: async (prefix) => {
+      const out: ObjectInfo[] = [];
+      for await (const item of client.listObjectsV2(bucket, prefix, true)) {
+        const obj = item as { name?: string; size: number; lastModified: Date };
+        if (obj.name) out.push({ key: obj.name, size: obj.size, lastModified: obj.lastModified });
+      }
+      return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    },
+    ping: async () => {
+      if (!(await withTimeout(client.bucketExists(bucket), 2000, 's3 bucket check'))) {
+        throw new Error(`bucket ${bucket} does not exist`);
+      }
+    },
+    close: async () => {},
+  };
+}

@@ -1,0 +1,60 @@
+// Composition root of the server process: .env, config, logger, server, signals. The only place that reads
+// process.env or exits. First SIGTERM/SIGINT drains within DRAIN_TIMEOUT and exits 0; a second exits at once.
+import { config as loadDotenv } from 'dotenv';
+import { ConfigError, loadConfig } from './config/load.js';
+import { createLogger } from './logger.js';
+import { startServer } from './server.js';
+
+export async function main(): Promise<void> {
+  loadDotenv({ quiet: true });
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    process.exit(1);
+  }
+  const log = createLogger(config.env.LOG_LEVEL);
+  if (config.auth.jwtSecretGenerated) {
+    log.warn(
+      'JWT_SECRET is not set: using a random secret; client tokens stop working on restart and across replicas',
+    );
+  }
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
+
+  const running = await startServer(config, log).catch((err: unknown) => {
+    log.fatal({ err }, 'startup failed');
+    process.exit(1);
+  });
+
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    const timeoutMs = config.env.DRAIN_TIMEOUT;
+    log.info({ signal }, 'shutting down');
+    // Backstop: whatever hangs, the process is gone shortly after the budget.
+    setTimeout(() => {
+      log.error('drain did not finish in time; exiting');
+      process.exit(1);
+    }, timeoutMs + 500).unref();
+    running.drain(timeoutMs).then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'drain failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+const entry = process.argv[1] ?? '';
+if (entry.endsWith('/server/main.js') || entry.endsWith('/server/main.ts')) {
+  void main();
+}

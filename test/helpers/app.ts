@@ -1,0 +1,15 @@
+// The server in-process for tests: real drivers from a config built on test defaults plus overrides.
+import { loadConfig } from '../../src/server/config/load.js';
+import { silentLogger } from '../../src/server/logger.js';
+import { type RunningServer, startServer } from '../../src/server/server.js';
+
+export interface TestServer extends RunningServer {
+  url: string;
+  close: () => Promise<void>;
+}
+
+export async function startTestServer(env: Record<string, string>): Promise<TestServer> {
+  const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'test', ...env });
+  const running = await startServer(config, silentLogger());
+  return { ...running, url: `http://127.0.0.1:${running.port}`, close: () => running.drain(2000) };
+}

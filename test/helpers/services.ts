@@ -1,0 +1,141 @@
+// Real services for tests: a throwaway database on the machine's PostgreSQL, a unique Redis key prefix,
+// an s3rver instance on a free port, and the server itself, in-process or as a child process.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+
+export const PG_ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const ROOT = new URL('../../', import.meta.url).pathname;
+
+export const uid = (n = 6) => randomBytes(n).toString('hex');
+
+/** A fresh database on the machine's PostgreSQL; drop() removes it (and kicks any leftover sessions). */
+export async function createTestDatabase(): Promise<{
+  url: string;
+  name: string;
+  drop: () => Promise<void>;
+}> {
+  const name = `t_${uid()}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    name,
+    drop: async () => {
+      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function tempDir(prefix = 'paasport-'): Promise<{ path: string; remove: () => Promise<void> }> {
+  const path = await mkdtemp(join(tmpdir(), prefix));
+  return { path, remove: () => rm(path, { recursive: true, force: true }) };
+}
+
+/** An s3rver (S3-compatible) server on a free loopback port, storing under a temp dir. */
+export async function startS3(): Promise<{
+  endpoint: string;
+  accessKey: string;
+  secretKey: string;
+  stop: () => Promise<void>;
+}> {
+  const { default: S3rver } = (await import('s3rver')) as unknown as {
+    default: new (
+      opts: Record<string, unknown>,
+    ) => { run(): Promise<{ port: number }>; close(): Promise<void> };
+  };
+  const dir = await tempDir('s3rver-');
+  const port = await freePort();
+  const server = new S3rver({ port, address: '127.0.0.1', silent: true, directory: dir.path });
+  await server.run();
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    // s3rver's built-in credentials.
+    accessKey: 'S3RVER',
+    secretKey: 'S3RVER',
+    stop: async () => {
+      await server.close();
+      await dir.remove();
+    },
+  };
+}
+
+export interface ServerProcess {
+  url: string;
+  port: number;
+  proc: ChildProcess;
+  output: () => string;
+  /** Sends SIGTERM and resolves with the exit code. */
+  stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+  exited: Promise<number | null>;
+}
+
+/** Starts `src/server/main.ts` as its own process (the way a platform runs it) and waits for /readyz. */
+export async function startServerProcess(
+  env: Record<string, string>,
+  opts: { readyTimeoutMs?: number } = {},
+): Promise<ServerProcess> {
+  const port = Number(env.PORT ?? (await freePort()));
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/server/main.ts')], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  proc.stderr?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + (opts.readyTimeoutMs ?? 30_000);
+  let ready = false;
+  while (Date.now() < deadline && proc.exitCode === null) {
+    const res = await fetch(`${url}/readyz`).catch(() => null);
+    if (res?.status === 200) {
+      ready = true;
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!ready) {
+    proc.kill('SIGKILL');
+    throw new Error(`server did not become ready:\n${out}`);
+  }
+  return {
+    url,
+    port,
+    proc,
+    output: () => out,
+    exited,
+    stop: async (signal = 'SIGTERM') => {
+      if (proc.exitCode === null) proc.kill(signal);
+      return exited;
+    },
+  };
+}
