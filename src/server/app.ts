@@ -2,15 +2,18 @@
 // no signals, no env: main.ts (or a test) owns those.
 import express, { type Express } from 'express';
 import helmet from 'helmet';
+import { Authenticator } from './auth/authenticator.js';
 import type { Deps } from './deps.js';
 import { errorMiddleware, notFoundHandler } from './http/errors.js';
 import { accessLog, corsFromAllowlist, requestContext } from './http/middleware.js';
 import { healthRouter } from './http/routes/health.js';
+import { tokensRouter } from './http/routes/tokens.js';
 import { Gateway } from './ws/gateway.js';
 
 export interface App {
   express: Express;
   gateway: Gateway;
+  auth: Authenticator;
 }
 
 export function createApp(deps: Deps): App {
@@ -41,7 +44,10 @@ export function createApp(deps: Deps): App {
   app.use(express.json({ limit: env.BODY_LIMIT }));
   app.use(healthRouter(deps));
 
+  const auth = new Authenticator(config.auth);
+  app.use(tokensRouter(auth));
+
   app.use(notFoundHandler);
   app.use(errorMiddleware(log));
-  return { express: app, gateway };
+  return { express: app, gateway, auth };
 }

@@ -1,6 +1,7 @@
 // Settings of the server foundation: process, HTTP, database, bus, object storage and auth secrets.
 // Names are the ones PaaS platforms inject (PORT, DATABASE_URL, REDIS_URL) where such a name exists.
 import { z } from 'zod';
+import { isValidPattern } from '../auth/channel-names.js';
 import { bool, bytes, duration, list, port, positiveInt, type SettingTable, url } from './setting.js';
 
 export const coreSettings = {
@@ -198,6 +199,14 @@ export const coreSettings = {
     secret: true,
     default: '',
     schema: list,
+  },
+  PUBLIC_CHANNELS: {
+    group: 'Auth',
+    doc: 'Comma-separated channel patterns (names, or prefixes ending in `*`) that anyone may read and subscribe to without credentials. Empty: none. Publishing always needs a key or token.',
+    default: '',
+    schema: list.refine((ps) => ps.every(isValidPattern), {
+      error: 'expected channel names or prefixes ending in *, e.g. news,public-*',
+    }),
   },
   JWT_SECRET: {
     group: 'Auth',

@@ -38,7 +38,7 @@ export interface Config {
     pathStyle: boolean;
     dataDir: string;
   };
-  auth: { apiKeys: string[]; jwtSecret: string; jwtSecretGenerated: boolean };
+  auth: { apiKeys: string[]; jwtSecret: string; jwtSecretGenerated: boolean; publicChannels: string[] };
 }
 
 function checkTogether(env: Env): string[] {
@@ -113,6 +113,7 @@ function toConfig(env: Env): Config {
       apiKeys: env.API_KEYS,
       jwtSecret: env.JWT_SECRET ?? randomBytes(32).toString('hex'),
       jwtSecretGenerated: !env.JWT_SECRET,
+      publicChannels: env.PUBLIC_CHANNELS,
     },
   };
 }

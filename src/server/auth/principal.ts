@@ -1,0 +1,51 @@
+// Who is calling and what they may do: a server-side API key (everything), a client token (the channel
+// patterns it carries), or anonymous (read-only access to PUBLIC_CHANNELS).
+import { matchesAny } from './channel-names.js';
+
+export interface Principal {
+  readonly kind: 'api-key' | 'token' | 'anonymous';
+  /** Stable identity for rate limits and logs; never the secret itself. */
+  readonly id: string;
+  /** The user id a token was minted for, if any. */
+  readonly sub?: string;
+  /** API keys may publish anywhere, mint tokens and administer. */
+  readonly admin: boolean;
+  canSubscribe(channel: string): boolean;
+  canPublish(channel: string): boolean;
+}
+
+export function apiKeyPrincipal(keyId: string): Principal {
+  return {
+    kind: 'api-key',
+    id: `key:${keyId}`,
+    admin: true,
+    canSubscribe: () => true,
+    canPublish: () => true,
+  };
+}
+
+export function tokenPrincipal(claims: {
+  jti: string;
+  sub?: string;
+  subscribe: string[];
+  publish: string[];
+}): Principal {
+  return {
+    kind: 'token',
+    id: `token:${claims.jti}`,
+    ...(claims.sub !== undefined ? { sub: claims.sub } : {}),
+    admin: false,
+    canSubscribe: (channel) => matchesAny(claims.subscribe, channel),
+    canPublish: (channel) => matchesAny(claims.publish, channel),
+  };
+}
+
+export function anonymousPrincipal(ip: string, publicChannels: readonly string[]): Principal {
+  return {
+    kind: 'anonymous',
+    id: `ip:${ip}`,
+    admin: false,
+    canSubscribe: (channel) => matchesAny(publicChannels, channel),
+    canPublish: () => false,
+  };
+}

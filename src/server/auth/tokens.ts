@@ -1,0 +1,72 @@
+// Client tokens: short-lived HS256 JWTs signed with JWT_SECRET, carrying the channel patterns they grant.
+// Every replica shares the secret, so a token minted on one is accepted by all.
+import { randomUUID } from 'node:crypto';
+import { errors, jwtVerify, SignJWT } from 'jose';
+import { HttpError } from '../http/errors.js';
+import { isValidPattern } from './channel-names.js';
+
+export const MAX_TOKEN_TTL_S = 7 * 24 * 3600;
+const ISSUER = 'paasport';
+
+export interface TokenGrant {
+  subscribe: string[];
+  publish: string[];
+  ttl: number;
+  sub?: string;
+}
+
+export interface TokenClaims {
+  jti: string;
+  sub?: string;
+  subscribe: string[];
+  publish: string[];
+  exp: number;
+}
+
+export class TokenService {
+  readonly #key: Uint8Array;
+
+  constructor(secret: string) {
+    this.#key = new TextEncoder().encode(secret);
+  }
+
+  async issue(grant: TokenGrant, now = Date.now()): Promise<{ token: string; expiresAt: string }> {
+    const iat = Math.floor(now / 1000);
+    const exp = iat + grant.ttl;
+    const jwt = new SignJWT({ subscribe: grant.subscribe, publish: grant.publish })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer(ISSUER)
+      .setJti(randomUUID())
+      .setIssuedAt(iat)
+      .setExpirationTime(exp);
+    if (grant.sub !== undefined) jwt.setSubject(grant.sub);
+    return { token: await jwt.sign(this.#key), expiresAt: new Date(exp * 1000).toISOString() };
+  }
+
+  /** Throws HttpError 401 naming why the token is not acceptable. */
+  async verify(token: string): Promise<TokenClaims> {
+    try {
+      const { payload } = await jwtVerify(token, this.#key, { issuer: ISSUER, algorithms: ['HS256'] });
+      const subscribe = payload.subscribe;
+      const publish = payload.publish;
+      if (!isPatternList(subscribe) || !isPatternList(publish) || typeof payload.jti !== 'string') {
+        throw new HttpError(401, 'invalid_token', 'token claims are malformed');
+      }
+      return {
+        jti: payload.jti,
+        ...(payload.sub !== undefined ? { sub: payload.sub } : {}),
+        subscribe,
+        publish,
+        exp: payload.exp ?? 0,
+      };
+    } catch (err) {
+      if (err instanceof HttpError) throw err;
+      if (err instanceof errors.JWTExpired) throw new HttpError(401, 'token_expired', 'token has expired');
+      throw new HttpError(401, 'invalid_token', 'token is not valid (bad signature or format)');
+    }
+  }
+}
+
+function isPatternList(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((p) => typeof p === 'string' && isValidPattern(p));
+}
