@@ -85,7 +85,9 @@ export function fromAjvError(error: ErrorObject): SpecError | undefined {
         pointer: at,
         message: 'has an invalid format',
         expected: `a string matching ${String(params.pattern)}`,
-        ...(typeof error.parentSchema?.description === 'string' ? { hint: error.parentSchema.description } : {}),
+        ...(typeof error.parentSchema?.description === 'string'
+          ? { hint: error.parentSchema.description }
+          : {}),
       };
     case 'propertyNames':
       return {
@@ -102,6 +104,20 @@ export function fromAjvError(error: ErrorObject): SpecError | undefined {
         message: 'must hold exactly one key',
         expected: '{secret: {length: N}} or {from: "<addon>.<output>"}',
       };
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return {
+        pointer: at,
+        message: 'is out of range',
+        expected: `a number ${String(params.comparison)} ${String(params.limit)}`,
+      };
+    case 'minLength':
+    case 'maxLength':
+    case 'minItems':
+    case 'maxItems':
+      return { pointer: at, message: error.message ?? error.keyword };
     default:
       return { pointer: at, message: error.message ?? error.keyword, expected: JSON.stringify(params) };
   }

@@ -1,0 +1,162 @@
+// Entry of the generator half of `paasport`: validate, generate (--check), targets, init. Returns exit codes:
+// 0 ok, 1 drift or failure, 2 invalid spec or usage. Only this module and cli/ touch the file system.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { type ArgSpec, parseArgs, UsageError } from './cli/args.js';
+import { commandHelp, mainHelp } from './cli/help.js';
+import { loadSpecFile } from './cli/load-spec.js';
+import { formatWarning, generate } from './generate.js';
+import { lineDiff } from './render/diff.js';
+import { formatSpecError } from './spec/errors.js';
+import type { SpecError } from './spec/types.js';
+import { allTargets, targetNamed } from './targets/index.js';
+import type { Target } from './targets/target.js';
+
+export interface CliIo {
+  cwd: string;
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+const processIo: CliIo = {
+  cwd: process.cwd(),
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+const argSpecs: Record<string, ArgSpec> = {
+  validate: { flags: ['help'], options: [], aliases: { '-h': '--help' } },
+  generate: {
+    flags: ['help', 'check', 'quiet'],
+    options: ['target', 'out'],
+    aliases: { '-h': '--help', '-t': '--target', '-o': '--out', '-q': '--quiet' },
+  },
+  targets: { flags: ['help'], options: [], aliases: { '-h': '--help' } },
+  init: { flags: ['help', 'force'], options: [], aliases: { '-h': '--help' } },
+};
+
+export async function runGeneratorCli(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    io.stdout(mainHelp);
+    return 0;
+  }
+  const spec = argSpecs[command];
+  if (!spec) {
+    io.stderr(`paasport: unknown command "${command}"\n\n${mainHelp}`);
+    return 2;
+  }
+  try {
+    const args = parseArgs(rest, spec);
+    if (args.flags.has('help')) {
+      io.stdout(commandHelp[command] ?? mainHelp);
+      return 0;
+    }
+    switch (command) {
+      case 'validate':
+        return validateCommand(one(args.positionals, 'spec'), io);
+      case 'generate':
+        return generateCommand(one(args.positionals, 'spec'), args.options, args.flags, io);
+      case 'targets':
+        for (const t of allTargets) io.stdout(`${t.name.padEnd(20)}${t.description}\n`);
+        return 0;
+      default:
+        return initCommand(args.positionals[0] ?? 'paasport.yaml', args.flags.has('force'), io);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`paasport ${command}: ${err.message}\n\n${commandHelp[command] ?? ''}`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+function one(positionals: string[], what: string): string {
+  if (positionals.length !== 1)
+    throw new UsageError(`expected one <${what}> argument, got ${positionals.length}`);
+  return positionals[0]!;
+}
+
+function reportErrors(file: string, errors: SpecError[], io: CliIo): number {
+  for (const e of errors) io.stderr(`${file}: ${formatSpecError(e)}\n`);
+  io.stderr(`${errors.length} error${errors.length === 1 ? '' : 's'} in ${file}; nothing was written.\n`);
+  return 2;
+}
+
+function validateCommand(file: string, io: CliIo): number {
+  const loaded = loadSpecFile(resolve(io.cwd, file), io.cwd);
+  if (!loaded.ok) return reportErrors(file, loaded.errors, io);
+  for (const w of generate(loaded.model, allTargets).warnings) io.stderr(`${formatWarning(w)}\n`);
+  io.stdout(`${file} is valid\n`);
+  return 0;
+}
+
+function pickTargets(names: string[] | undefined): Target[] {
+  if (!names || names.length === 0) return [...allTargets];
+  return names.map((name) => {
+    const target = targetNamed(name);
+    if (!target) {
+      throw new UsageError(`unknown target "${name}"; known: ${allTargets.map((t) => t.name).join(', ')}`);
+    }
+    return target;
+  });
+}
+
+function generateCommand(
+  file: string,
+  options: Map<string, string[]>,
+  flags: Set<string>,
+  io: CliIo,
+): number {
+  const targets = pickTargets(options.get('target'));
+  const outDir = resolve(io.cwd, options.get('out')?.at(-1) ?? '.');
+  const loaded = loadSpecFile(resolve(io.cwd, file), outDir);
+  if (!loaded.ok) return reportErrors(file, loaded.errors, io);
+  const { files, warnings } = generate(loaded.model, targets);
+  for (const w of warnings) io.stderr(`${formatWarning(w)}\n`);
+  let changed = 0;
+  for (const f of files) {
+    const path = resolve(outDir, f.path);
+    const wanted = typeof f.content === 'string' ? Buffer.from(f.content, 'utf8') : Buffer.from(f.content);
+    const current = existsSync(path) ? readFileSync(path) : undefined;
+    if (current?.equals(wanted)) continue;
+    changed++;
+    if (flags.has('check')) {
+      io.stdout(
+        typeof f.content === 'string'
+          ? lineDiff(f.path, current?.toString('utf8') ?? '', f.content)
+          : `binary ${f.path} ${current ? 'differs' : 'is missing'}\n`,
+      );
+    } else {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, wanted);
+      if (!flags.has('quiet')) io.stdout(`wrote ${f.path}\n`);
+    }
+  }
+  if (flags.has('check')) {
+    if (changed > 0) {
+      io.stderr(
+        `${changed} of ${files.length} generated files are out of date; run: paasport generate ${file}\n`,
+      );
+      return 1;
+    }
+    if (!flags.has('quiet')) io.stdout(`${files.length} generated files are up to date\n`);
+    return 0;
+  }
+  if (!flags.has('quiet')) io.stdout(`${files.length} files, ${changed} changed\n`);
+  return 0;
+}
+
+function initCommand(file: string, force: boolean, io: CliIo): number {
+  const path = resolve(io.cwd, file);
+  if (existsSync(path) && !force) {
+    io.stderr(`${file} exists; pass --force to overwrite it\n`);
+    return 1;
+  }
+  const starter = readFileSync(new URL('./spec/starter.yaml', import.meta.url), 'utf8');
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, starter);
+  io.stdout(`wrote ${file}; check it with: paasport validate ${file}\n`);
+  return 0;
+}

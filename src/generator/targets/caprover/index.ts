@@ -1,0 +1,48 @@
+// CapRover target: one-click apps for a single node and a cluster, laid out as the one-click-apps repository
+// expects (public/v4/apps, public/v4/logos), plus the built repository an operator can host as a third-party source.
+import type { AppModel } from '../../model/app-model.js';
+import { generatedNotice, renderJson, renderYaml } from '../../render/text.js';
+import type { EmitResult, GeneratedFile, Target, TargetWarning } from '../target.js';
+import { drawLogo } from './logo.js';
+import { buildTemplate } from './template.js';
+
+export const oneClickRoot = 'one-click-apps';
+
+function emit(model: AppModel): EmitResult {
+  const logo = model.logo ?? drawLogo(model.name);
+  const files: GeneratedFile[] = [];
+  const warnings: TargetWarning[] = [];
+  const listed: Record<string, unknown>[] = [];
+  for (const variant of ['single', 'cluster'] as const) {
+    const appName = variant === 'single' ? model.name : `${model.name}-cluster`;
+    const { doc, warnings: found } = buildTemplate(model, variant);
+    files.push(
+      {
+        path: `${oneClickRoot}/public/v4/apps/${appName}.yml`,
+        content: renderYaml(doc, { indent: 4, header: [generatedNotice(model.specPath)] }),
+      },
+      { path: `${oneClickRoot}/public/v4/logos/${appName}.png`, content: logo },
+      { path: `${oneClickRoot}/repository/v4/apps/${appName}`, content: renderJson(doc) },
+      { path: `${oneClickRoot}/repository/v4/logos/${appName}.png`, content: logo },
+    );
+    const meta = doc.caproverOneClickApp as Record<string, unknown>;
+    listed.push({
+      name: appName,
+      displayName: meta.displayName,
+      description: meta.description,
+      isOfficial: false,
+      logoUrl: `${appName}.png`,
+    });
+    for (const w of found) {
+      if (!warnings.some((x) => x.feature === w.feature && x.message === w.message)) warnings.push(w);
+    }
+  }
+  files.push({ path: `${oneClickRoot}/repository/v4/list`, content: renderJson({ oneClickApps: listed }) });
+  return { files, warnings };
+}
+
+export const caproverTarget: Target = {
+  name: 'caprover',
+  description: 'CapRover one-click apps (single node and cluster) and a hostable one-click repository',
+  emit,
+};

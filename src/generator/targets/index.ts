@@ -1,0 +1,22 @@
+// Registry of every target; adding a target is one folder and one line here.
+
+import { caproverTarget } from './caprover/index.js';
+import { captainDefinitionTarget } from './captain-definition/index.js';
+import { composeTarget } from './compose/index.js';
+import { coolifyTarget } from './coolify/index.js';
+import { railwayTarget } from './railway/index.js';
+import { swarmTarget } from './swarm/index.js';
+import type { Target } from './target.js';
+
+export const allTargets: readonly Target[] = [
+  caproverTarget,
+  captainDefinitionTarget,
+  coolifyTarget,
+  railwayTarget,
+  composeTarget,
+  swarmTarget,
+];
+
+export function targetNamed(name: string): Target | undefined {
+  return allTargets.find((t) => t.name === name);
+}
