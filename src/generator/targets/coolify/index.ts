@@ -63,7 +63,9 @@ function flavor(model: AppModel, git: boolean): StackFlavor {
     dependsOn: 'conditions',
     publishPorts: false,
     // Coolify restarts every service unless told otherwise; the one-shot bucket job must not loop.
-    extra: (service) => (service === 'minio-init' ? { restart: 'no', exclude_from_hc: true } : {}),
+    // exclude_from_hc is a Coolify key stripped before compose runs; Git compose files stay plain compose.
+    extra: (service) =>
+      service === 'minio-init' ? { restart: 'no', ...(git ? {} : { exclude_from_hc: true }) } : {},
   };
 }
 
