@@ -3,6 +3,8 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { Authenticator } from './auth/authenticator.js';
+import { upgradeClientIp } from './channels/client-ip.js';
+import { createChannels } from './channels/service.js';
 import type { Deps } from './deps.js';
 import { errorMiddleware, notFoundHandler } from './http/errors.js';
 import { accessLog, corsFromAllowlist, requestContext } from './http/middleware.js';
@@ -46,6 +48,9 @@ export function createApp(deps: Deps): App {
 
   const auth = new Authenticator(config.auth);
   app.use(tokensRouter(auth));
+  const channels = createChannels(deps, auth, upgradeClientIp(app.get('trust proxy fn')));
+  app.use(channels.router);
+  gateway.route('/v1/ws', channels.wsRoute);
 
   app.use(notFoundHandler);
   app.use(errorMiddleware(log));

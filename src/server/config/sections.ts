@@ -1,8 +1,14 @@
 // Registry of every config section; adding a section is one import and one spread here.
+import { backupSettings } from './backups.js';
+import { channelSettings } from './channels.js';
 import { coreSettings } from './core.js';
+import { fileSettings } from './files.js';
 
 export const allSettings = {
   ...coreSettings,
+  ...channelSettings,
+  ...fileSettings,
+  ...backupSettings,
 };
 
 export type SettingName = keyof typeof allSettings;

@@ -1,0 +1,136 @@
+// HTTP API of the channels: publish (201 after commit, idempotent by id), history, channel info, window
+// count and presence. Every route resolves the caller, applies its rate limit, then checks its grant.
+import { type Request, type RequestHandler, Router } from 'express';
+import type { Authenticator } from '../auth/authenticator.js';
+import { requirePublish, requireSubscribe, resolvePrincipal } from '../auth/http.js';
+import { HttpError } from '../http/errors.js';
+import type { ChannelContext } from './context.js';
+import { checkChannel, checkMessageId, ID_RULE, messageJson, ProtocolError } from './frames.js';
+
+const HISTORY_LIMIT_DEFAULT = 100;
+const HISTORY_LIMIT_MAX = 1000;
+
+function channelOf(req: Request): string {
+  try {
+    return checkChannel(req.params.channel);
+  } catch (err) {
+    throw new HttpError(400, 'invalid_channel', (err as Error).message);
+  }
+}
+
+function intParam(req: Request, name: string, fallback: number, min: number, max: number): number {
+  const raw = req.query[name];
+  if (raw === undefined) return fallback;
+  const n = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new HttpError(400, 'invalid_query', `${name} must be a whole number from ${min} to ${max}`);
+  }
+  return n;
+}
+
+/** Milliseconds since the epoch or an ISO 8601 date. */
+function timeParam(req: Request, name: string, fallback: Date): Date {
+  const raw = req.query[name];
+  if (raw === undefined) return fallback;
+  const ms = typeof raw !== 'string' ? Number.NaN : /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
+  if (!Number.isFinite(ms)) {
+    throw new HttpError(
+      400,
+      'invalid_query',
+      `${name} must be milliseconds since the epoch or an ISO 8601 date`,
+    );
+  }
+  return new Date(ms);
+}
+
+function rateLimit(ctx: ChannelContext): RequestHandler {
+  return async (req, res, next) => {
+    const d = await ctx.rateLimiter.take(req.principal);
+    res.setHeader('RateLimit-Limit', String(d.limit));
+    res.setHeader('RateLimit-Remaining', String(d.remaining));
+    if (!d.allowed) {
+      ctx.metrics.rateLimited.inc({ transport: 'http' });
+      const seconds = Math.max(1, Math.ceil(d.retryAfterMs / 1000));
+      throw new HttpError(429, 'rate_limited', `rate limit of ${d.limit} requests per window exceeded`, {
+        headers: { 'Retry-After': String(seconds) },
+      });
+    }
+    next();
+  };
+}
+
+export function channelRouter(ctx: ChannelContext, auth: Authenticator): Router {
+  const router = Router();
+  router.use('/v1/channels', resolvePrincipal(auth), rateLimit(ctx));
+
+  router.post('/v1/channels/:channel/messages', async (req, res) => {
+    const channel = channelOf(req);
+    requirePublish(req, channel);
+    const body = req.body as Record<string, unknown> | undefined;
+    if (typeof body !== 'object' || body === null || Array.isArray(body) || !('data' in body)) {
+      throw new HttpError(
+        400,
+        'invalid_body',
+        'body must be a JSON object {"data": <any JSON>, "id"?: string}',
+      );
+    }
+    const unknown = Object.keys(body).filter((k) => k !== 'data' && k !== 'id');
+    if (unknown.length > 0) {
+      throw new HttpError(
+        400,
+        'invalid_body',
+        `unknown field(s): ${unknown.join(', ')}; expected data and id`,
+      );
+    }
+    let id: string | undefined;
+    try {
+      id = checkMessageId(body.id);
+    } catch (err) {
+      throw new HttpError(400, 'invalid_id', err instanceof ProtocolError ? err.message : `id: ${ID_RULE}`);
+    }
+    const text = JSON.stringify(body.data);
+    if (Buffer.byteLength(text) > ctx.limits.maxDataSize) {
+      throw new HttpError(413, 'message_too_large', `data is larger than ${ctx.limits.maxDataSize} bytes`);
+    }
+    const p = await ctx.publisher.publish(channel, text, id);
+    if (p.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    res.status(201).json({ channel, offset: p.offset, id: p.id, ts: p.ts });
+  });
+
+  router.get('/v1/channels/:channel/messages', async (req, res) => {
+    const channel = channelOf(req);
+    requireSubscribe(req, channel);
+    const since = intParam(req, 'since', 0, 0, Number.MAX_SAFE_INTEGER);
+    const limit = intParam(req, 'limit', HISTORY_LIMIT_DEFAULT, 1, HISTORY_LIMIT_MAX);
+    const rows = await ctx.store.range(channel, since, limit);
+    const next = rows.length > 0 ? (rows[rows.length - 1]?.offset ?? since) : since;
+    res
+      .type('application/json')
+      .send(`{"messages":[${rows.map((m) => messageJson(channel, m)).join(',')}],"next":${next}}`);
+  });
+
+  router.get('/v1/channels/:channel', async (req, res) => {
+    const channel = channelOf(req);
+    requireSubscribe(req, channel);
+    const [info, presence] = await Promise.all([ctx.store.info(channel), ctx.presence.store.count(channel)]);
+    res.json({ channel, count: info.count, lastOffset: info.lastOffset, presence });
+  });
+
+  router.get('/v1/channels/:channel/count', async (req, res) => {
+    const channel = channelOf(req);
+    requireSubscribe(req, channel);
+    const from = timeParam(req, 'from', new Date(0));
+    const to = timeParam(req, 'to', new Date(8.64e15));
+    const count = to > from ? await ctx.store.countBetween(channel, from, to) : 0;
+    res.json({ channel, from: from.getTime(), to: to.getTime(), count });
+  });
+
+  router.get('/v1/channels/:channel/presence', async (req, res) => {
+    const channel = channelOf(req);
+    requireSubscribe(req, channel);
+    const members = await ctx.presence.store.members(channel);
+    res.json({ channel, count: members.length, members });
+  });
+
+  return router;
+}

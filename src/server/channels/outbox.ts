@@ -1,0 +1,98 @@
+// Efficient writes to many sockets: a broadcast is framed once (`Sender.frame` over one buffer) and each
+// socket is corked on its first write of a tick and uncorked on the next macrotask, so a burst of messages
+// leaves as one write per socket. Sockets whose unsent bytes pass the cap are closed as slow consumers.
+import type { Socket } from 'node:net';
+import * as wsModule from 'ws';
+import { WebSocket } from 'ws';
+
+export const CLOSE_SLOW_CONSUMER = 1013;
+
+/** A connection as the outbox sees it. */
+export interface Peer {
+  readonly ws: WebSocket;
+  /** Set once the peer is closing; nothing more is written to it. */
+  closing: boolean;
+  /** Called once when the peer is dropped as a slow consumer. */
+  onSlow(): void;
+}
+
+type WsInternals = { _socket?: Socket };
+type FrameOptions = { fin: boolean; opcode: number; mask: boolean; readOnly: boolean; rsv1: boolean };
+// Public in ws (used for exactly this by Socket.IO) but missing from @types/ws.
+const { Sender } = wsModule as unknown as { Sender: { frame(data: Buffer, o: FrameOptions): Buffer[] } };
+
+/** A server-to-client text frame made once: header and payload in a single buffer. */
+export interface Framed {
+  text: string;
+  buf: Buffer;
+}
+
+export function frameText(text: string): Framed {
+  const parts = Sender.frame(Buffer.from(text), {
+    fin: true,
+    opcode: 1,
+    mask: false,
+    readOnly: false,
+    rsv1: false,
+  });
+  return { text, buf: parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts) };
+}
+
+export class Outbox {
+  readonly #corked = new Set<Socket>();
+  #scheduled = false;
+
+  constructor(private readonly maxBuffered: number) {}
+
+  /** Writes a pre-framed message; returns false when the peer is (now) gone. */
+  write(peer: Peer, framed: Framed): boolean {
+    if (peer.closing) return false;
+    const ws = peer.ws;
+    if (ws.readyState !== WebSocket.OPEN) return false;
+    if (ws.bufferedAmount > this.maxBuffered) {
+      this.dropSlow(peer);
+      return false;
+    }
+    const socket = (ws as unknown as WsInternals)._socket;
+    // With compression negotiated the frame must go through ws's deflate path.
+    if (!socket || ws.extensions !== '') {
+      ws.send(framed.text);
+      return true;
+    }
+    this.#cork(socket);
+    socket.write(framed.buf);
+    return true;
+  }
+
+  /** Sends a one-off frame (ack, error, subscribed) in order with the corked broadcasts. */
+  send(peer: Peer, text: string): void {
+    if (peer.closing || peer.ws.readyState !== WebSocket.OPEN) return;
+    const socket = (peer.ws as unknown as WsInternals)._socket;
+    if (socket && peer.ws.extensions === '') this.#cork(socket);
+    peer.ws.send(text);
+  }
+
+  dropSlow(peer: Peer): void {
+    if (peer.closing) return;
+    peer.closing = true;
+    peer.onSlow();
+    // The close frame queues behind the unsent data; ws destroys the socket if the close handshake stalls.
+    peer.ws.close(CLOSE_SLOW_CONSUMER, 'slow consumer');
+  }
+
+  #cork(socket: Socket): void {
+    if (this.#corked.has(socket)) return;
+    socket.cork();
+    this.#corked.add(socket);
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  flush(): void {
+    this.#scheduled = false;
+    for (const socket of this.#corked) socket.uncork();
+    this.#corked.clear();
+  }
+}
