@@ -57,9 +57,7 @@ export class Histogram {
       seen += this.counts[i] ?? 0;
       if (seen >= rank) {
         const edge =
-          i < FINE_BUCKETS
-            ? (i + 1) * FINE_STEP_MS
-            : FINE_LIMIT_MS + (i - FINE_BUCKETS + 1) * COARSE_STEP_MS;
+          i < FINE_BUCKETS ? (i + 1) * FINE_STEP_MS : FINE_LIMIT_MS + (i - FINE_BUCKETS + 1) * COARSE_STEP_MS;
         return Math.min(edge, this.max);
       }
     }

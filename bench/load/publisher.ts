@@ -9,7 +9,7 @@ type RunRequest = {
   protocol: Protocol;
   channel: string;
   rate: number;
-  durationMs: number;
+  messages: number;
   payloadBytes: number;
 };
 
@@ -54,7 +54,7 @@ async function run(req: RunRequest) {
     if (!firstError) firstError = m;
   });
   const pad = 'x'.repeat(Math.max(0, req.payloadBytes));
-  const total = Math.max(1, Math.round((req.rate * req.durationMs) / 1000));
+  const total = Math.max(1, req.messages);
   const interval = 1000 / req.rate;
   const startedAt = now();
   let sent = 0;

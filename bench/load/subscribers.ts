@@ -1,8 +1,9 @@
 // Load process holding thousands of subscribed clients in one event loop. Driven over IPC by the harness:
 // `open` adds clients, `close` drops some, `reset` zeroes counters, `snapshot` returns deliveries and the
 // publish-to-receive latency histogram.
-import { type Client, now, type OpenSpec, openClient } from './clients.js';
+
 import { Histogram } from '../lib/stats.js';
+import { type Client, now, type OpenSpec, openClient } from './clients.js';
 
 const clients: Client[] = [];
 const hist = new Histogram();
@@ -28,7 +29,11 @@ const hooks = {
   },
 };
 
-type OpenRequest = Omit<OpenSpec, 'localAddress'> & { count: number; concurrency: number; sourceAddresses: number };
+type OpenRequest = Omit<OpenSpec, 'localAddress'> & {
+  count: number;
+  concurrency: number;
+  sourceAddresses: number;
+};
 
 async function open(req: OpenRequest) {
   const start = now();

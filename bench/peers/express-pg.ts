@@ -9,7 +9,8 @@ const table = process.env.PEER_TABLE ?? 'peer_messages';
 const channelCol = process.env.PEER_CHANNEL_COL ?? 'channel';
 const tsCol = process.env.PEER_TS_COL ?? 'created_at';
 const ident = /^[a-z_][a-z0-9_.]*$/;
-for (const name of [table, channelCol, tsCol]) if (!ident.test(name)) throw new Error(`bad identifier ${name}`);
+for (const name of [table, channelCol, tsCol])
+  if (!ident.test(name)) throw new Error(`bad identifier ${name}`);
 
 const pool = new pg.Pool({
   connectionString: process.env.DATABASE_URL,
@@ -21,7 +22,9 @@ if (!process.env.PEER_TABLE) {
        id bigserial PRIMARY KEY, channel text NOT NULL, data jsonb NOT NULL,
        created_at timestamptz NOT NULL DEFAULT now())`,
   );
-  await pool.query('CREATE INDEX IF NOT EXISTS peer_messages_channel_ts ON peer_messages (channel, created_at)');
+  await pool.query(
+    'CREATE INDEX IF NOT EXISTS peer_messages_channel_ts ON peer_messages (channel, created_at)',
+  );
 }
 
 const app = express();

@@ -44,14 +44,23 @@ io.on('connection', (socket) => {
     socket.join(channel);
     ack?.({ channel, offset: offsets.get(channel) ?? 0, recovered: socket.recovered });
   });
-  socket.on('publish', (msg: { channel?: unknown; data?: unknown; id?: unknown }, ack?: (r: unknown) => void) => {
-    if (typeof msg?.channel !== 'string') return ack?.({ error: 'channel must be a string' });
-    const offset = (offsets.get(msg.channel) ?? 0) + 1;
-    offsets.set(msg.channel, offset);
-    const id = typeof msg.id === 'string' ? msg.id : `${msg.channel}-${offset}`;
-    io.to(msg.channel).emit('message', { channel: msg.channel, offset, id, data: msg.data, ts: Date.now() });
-    ack?.({ id, offset });
-  });
+  socket.on(
+    'publish',
+    (msg: { channel?: unknown; data?: unknown; id?: unknown }, ack?: (r: unknown) => void) => {
+      if (typeof msg?.channel !== 'string') return ack?.({ error: 'channel must be a string' });
+      const offset = (offsets.get(msg.channel) ?? 0) + 1;
+      offsets.set(msg.channel, offset);
+      const id = typeof msg.id === 'string' ? msg.id : `${msg.channel}-${offset}`;
+      io.to(msg.channel).emit('message', {
+        channel: msg.channel,
+        offset,
+        id,
+        data: msg.data,
+        ts: Date.now(),
+      });
+      ack?.({ id, offset });
+    },
+  );
 });
 
 http.listen(port, '127.0.0.1');

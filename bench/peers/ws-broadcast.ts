@@ -3,7 +3,12 @@
 // every socket until the next macrotask so a burst of messages leaves in one write per socket.
 import { createServer } from 'node:http';
 import type { Socket } from 'node:net';
+import * as wsModule from 'ws';
 import { WebSocket, WebSocketServer } from 'ws';
+
+// `Sender.frame` is exported by ws (static since ws 2.x) but missing from @types/ws.
+type FrameOptions = { fin: boolean; opcode: number; mask: boolean; readOnly: boolean; rsv1: boolean };
+const { Sender } = wsModule as unknown as { Sender: { frame(data: Buffer, opts: FrameOptions): Buffer[] } };
 
 type Mode = 'naive' | 'batched';
 const mode = (process.argv[2] ?? 'naive') as Mode;
@@ -39,13 +44,13 @@ function broadcast(ch: Channel, text: string): void {
     for (const ws of ch.subscribers) if (ws.readyState === WebSocket.OPEN) ws.send(text);
     return;
   }
-  const frame = WebSocket.Sender.frame(Buffer.from(text), {
+  const frame = Sender.frame(Buffer.from(text), {
     fin: true,
     opcode: 1,
     mask: false,
     readOnly: true,
     rsv1: false,
-  }) as Buffer[];
+  });
   for (const ws of ch.subscribers) {
     if (ws.readyState !== WebSocket.OPEN) continue;
     const inner = ws as unknown as Internals;
@@ -70,7 +75,8 @@ function onFrame(ws: WebSocket, raw: Buffer): void {
   try {
     msg = JSON.parse(raw.toString());
   } catch {
-    return send(ws, { type: 'error', code: 'bad_json', message: 'frame is not JSON' });
+    send(ws, { type: 'error', code: 'bad_json', message: 'frame is not JSON' });
+    return;
   }
   const name = typeof msg.channel === 'string' ? msg.channel : '';
   switch (msg.type) {
@@ -78,7 +84,8 @@ function onFrame(ws: WebSocket, raw: Buffer): void {
       const ch = channel(name);
       ch.subscribers.add(ws);
       subscriptions.get(ws)?.add(ch);
-      return send(ws, { type: 'subscribed', channel: name, offset: ch.offset, recovered: false });
+      send(ws, { type: 'subscribed', channel: name, offset: ch.offset, recovered: false });
+      return;
     }
     case 'publish': {
       const ch = channel(name);
@@ -90,9 +97,10 @@ function onFrame(ws: WebSocket, raw: Buffer): void {
       return;
     }
     case 'ping':
-      return send(ws, { type: 'pong' });
+      send(ws, { type: 'pong' });
+      return;
     default:
-      return send(ws, { type: 'error', code: 'bad_type', message: 'unknown frame type' });
+      send(ws, { type: 'error', code: 'bad_type', message: 'unknown frame type' });
   }
 }
 

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { createDatabase, dbUrl, dropDatabase, REDIS_URL } from '../lib/pg.js';
 import { ROOT } from '../lib/proc.js';
 import { deleteRedisPrefix } from './redis-cleanup.js';
-import { type Deployment, type Server, type Target, startServer, stopAll } from './server.js';
+import { type Deployment, type Server, startServer, stopAll, type Target } from './server.js';
 
 export const MAIN = join(ROOT, 'dist/server/main.js');
 export const CLI = join(ROOT, 'dist/cli.js');
@@ -26,10 +26,18 @@ export const LOAD_ENV: Record<string, string> = {
 export async function buildPaasport(skipBuild: boolean): Promise<{ ok: boolean; reason: string }> {
   if (!skipBuild) {
     try {
-      await promisify(execFile)('npm', ['run', 'build'], { cwd: ROOT, maxBuffer: 16 << 20, timeout: 300_000 });
+      await promisify(execFile)('npm', ['run', 'build'], {
+        cwd: ROOT,
+        maxBuffer: 16 << 20,
+        timeout: 300_000,
+      });
     } catch (err) {
       const out = err as { stdout?: string; stderr?: string; message: string };
-      const detail = `${out.stdout ?? ''}${out.stderr ?? ''}`.trim().split('\n').slice(-5).join(' / ');
+      const detail = `${out.stdout ?? ''}${out.stderr ?? ''}`
+        .split('\n')
+        .filter((l) => /error/i.test(l) && !l.startsWith('npm warn'))
+        .slice(0, 3)
+        .join(' / ');
       return { ok: false, reason: `npm run build failed: ${detail || out.message}` };
     }
   }

@@ -2,8 +2,8 @@
 // Socket.IO with the Redis adapter (and its in-memory recovery variant), and Express + pg.
 import { randomBytes } from 'node:crypto';
 import { createDatabase, dbUrl, dropDatabase, REDIS_URL } from '../lib/pg.js';
-import { type Deployment, type Server, type Target, startServer, stopAll } from './server.js';
 import { deleteRedisPrefix } from './redis-cleanup.js';
+import { type Deployment, type Server, startServer, stopAll, type Target } from './server.js';
 
 const peer = (file: string) => new URL(`../peers/${file}`, import.meta.url).pathname;
 

@@ -5,7 +5,13 @@ import type { Protocol } from '../load/clients.js';
 
 const PROBE = new URL('../lib/probe.mjs', import.meta.url).href;
 
-export type Mem = { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number };
+export type Mem = {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+};
 
 export type Server = {
   name: string;
@@ -39,7 +45,11 @@ export async function startServer(spec: StartSpec): Promise<Server> {
   });
   const httpUrl = `http://127.0.0.1:${port}`;
   try {
-    const readyMs = await waitHttpOk(`${httpUrl}${spec.readyPath ?? '/readyz'}`, spec.readyTimeoutMs ?? 60_000, child);
+    const readyMs = await waitHttpOk(
+      `${httpUrl}${spec.readyPath ?? '/readyz'}`,
+      spec.readyTimeoutMs ?? 60_000,
+      child,
+    );
     return {
       name: spec.name,
       child,

@@ -1,0 +1,100 @@
+// The issue's goals, each judged from the recorded results: met, not met, or not measured (with why).
+import { loadResult, type TargetResult } from '../lib/results.js';
+import type { Summary } from '../lib/stats.js';
+import type { CountPoint } from '../scenarios/counts.js';
+import type { FanoutPoint, MemoryResult } from '../scenarios/fanout.js';
+import type { PublishResult } from '../scenarios/publish.js';
+import { sameRun, table } from './format.js';
+import { fmt } from './svg.js';
+
+type Verdict = [goal: string, measured: string, verdict: string];
+
+const notMeasured = (e: TargetResult<unknown> | undefined, what: string) =>
+  e && e.status !== 'ok' ? `not measured: paasport ${e.status} (${e.reason})` : `not measured: ${what}`;
+const yes = (ok: boolean) => (ok ? '**met**' : '**not met**');
+
+function fanoutGoals(): Verdict[] {
+  const res = loadResult<{ points: FanoutPoint[] }>('fanout');
+  const t = res?.targets ?? {};
+  const at = (id: string, kind: string) =>
+    t[id]?.data?.points.find((p) => p.kind === kind && p.subscribers === 5000);
+  const pp = at('paasport', 'capacity');
+  const naive = at('ws-naive', 'capacity');
+  const sio = at('socketio-redis', 'capacity');
+  const g1 = 'Fan-out deliveries/s at 5k subscribers ≥ bare ws (naive) and ≥ 3x Socket.IO + Redis adapter';
+  let v1: Verdict = [
+    g1,
+    notMeasured(t.paasport, 'no 5k-subscriber fan-out result (run the full suite)'),
+    '–',
+  ];
+  if (pp && naive && sio && sameRun(t.paasport, t['ws-naive'], t['socketio-redis'])) {
+    const a = pp.deliveriesPerSec.median / naive.deliveriesPerSec.median;
+    const b = pp.deliveriesPerSec.median / sio.deliveriesPerSec.median;
+    v1 = [
+      g1,
+      `${fmt(pp.deliveriesPerSec.median)}/s = ${a.toFixed(2)}x naive ws, ${b.toFixed(2)}x Socket.IO`,
+      yes(a >= 1 && b >= 3),
+    ];
+  }
+  const goal = at('paasport', 'goal');
+  const g2 = 'p99 publish-to-receive < 50 ms at 5k subscribers and 100 msgs/s';
+  const v2: Verdict = goal
+    ? [
+        g2,
+        `p99 ${fmt(goal.p99Ms.median)} ms (delivered ${(goal.deliveredRatio.median * 100).toFixed(1)}%)`,
+        yes(goal.p99Ms.median < 50 && goal.deliveredRatio.median === 1),
+      ]
+    : [g2, notMeasured(t.paasport, 'no goal-point result'), '–'];
+  return [v1, v2];
+}
+
+function memoryGoal(): Verdict {
+  const res = loadResult<MemoryResult>('memory');
+  const e = res?.targets.paasport;
+  const g = 'RSS per idle subscribed connection ≤ 10 KB at 10k connections';
+  const d = e?.data;
+  if (!d || d.connections < 10_000) return [g, notMeasured(e, 'no 10k-connection memory result'), '–'];
+  return [
+    g,
+    `${fmt(d.rssPerConnKB.median)} KB (heap ${fmt(d.heapPerConnKB.median)} KB)`,
+    yes(d.rssPerConnKB.median <= 10),
+  ];
+}
+
+function publishGoal(): Verdict {
+  const e = loadResult<PublishResult>('publish')?.targets.paasport;
+  const pt = e?.data?.points.find((p) => p.concurrency === 50);
+  const g = '≥ 3,000 persisted publishes/s at concurrency 50 with p99 < 50 ms';
+  if (!pt) return [g, notMeasured(e, 'no concurrency-50 result'), '–'];
+  return [
+    g,
+    `${fmt(pt.msgsPerSec.median)} msgs/s, p99 ${fmt(pt.p99Ms.median)} ms`,
+    yes(pt.msgsPerSec.median >= 3000 && pt.p99Ms.median < 50),
+  ];
+}
+
+function countGoal(): Verdict {
+  const e = loadResult<{ points: CountPoint[] }>('counts')?.targets.paasport;
+  const pt = e?.data?.points.find((p) => p.messages === 10_000_000);
+  const g = 'Count p99 < 2 ms at 10M stored messages';
+  if (!pt) return [g, notMeasured(e, 'no 10M-message result'), '–'];
+  const c: Summary = pt.channel.p99Ms;
+  return [
+    g,
+    `channel count p99 ${fmt(c.median)} ms; time-window count p99 ${fmt(pt.window.p99Ms.median)} ms`,
+    yes(c.median < 2),
+  ];
+}
+
+function generatorGoal(): Verdict {
+  const e = loadResult<{ generator?: { ms: Summary } }>('startup')?.targets.paasport;
+  const g = 'Generator under 500 ms cold for all targets';
+  const ms = e?.data?.generator?.ms;
+  if (!ms) return [g, notMeasured(e, 'no generator result'), '–'];
+  return [g, `${fmt(ms.median)} ms (max ${fmt(ms.max)} ms)`, yes(ms.max < 500)];
+}
+
+export function goalsSection(): string {
+  const rows = [...fanoutGoals(), memoryGoal(), publishGoal(), countGoal(), generatorGoal()];
+  return `${table(['Goal (issue 6)', 'Measured (paasport, median)', 'Verdict'], rows)}\n`;
+}
