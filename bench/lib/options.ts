@@ -75,11 +75,11 @@ export function params(quick: boolean) {
       drainMs: 30_000,
     },
     memory: { connections: quick ? 1000 : 10000, sessions: quick ? 1 : 3 },
-    publish: { concurrency: quick ? [10, 50] : [10, 50, 200], durationSec: quick ? 2 : 5, warmupSec: 1 },
+    publish: { concurrency: quick ? [10, 50] : [10, 50, 200], durationSec: quick ? 2 : 3, warmupSec: 1 },
     counts: { sizes: quick ? [100_000] : [1_000_000, 10_000_000], requests: quick ? 200 : 1000 },
     recovery: { missed: 1000 },
     replicas: { subscribers: quick ? 1000 : 5000, rate: 100, durationMs: quick ? 1000 : 2000 },
-    startup: { coldRuns: quick ? 2 : 5 },
+    startup: { coldRuns: quick ? 2 : 3 },
   };
 }
 

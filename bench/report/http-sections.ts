@@ -74,10 +74,12 @@ export function countsSection(): string {
         pt.messages.toLocaleString('en-US'),
         cell(pt.channel.p50Ms),
         cell(pt.channel.p99Ms),
+        String(pt.channel.samples),
         pt.window.value.toLocaleString('en-US'),
         cell(pt.window.p50Ms),
         cell(pt.window.p99Ms),
-        `${(pt.loadMs / 1000).toFixed(1)} s`,
+        String(pt.window.samples),
+        Number.isFinite(pt.loadMs) ? `${(pt.loadMs / 1000).toFixed(1)} s` : 'same rows as paasport',
       ]);
     }
   }
@@ -86,9 +88,11 @@ export function countsSection(): string {
     'Stored messages',
     'Channel count p50 ms',
     'Channel count p99 ms',
+    'Requests',
     'Messages in window',
     'Window count p50 ms',
     'Window count p99 ms',
+    'Requests',
     'Bulk load',
   ];
   return `${table(head, rows)}\n${gaps(entries)}`;

@@ -1,24 +1,24 @@
 // Scenario 4: counts on channels holding 1M and 10M stored messages. Rows are generated in SQL
-// (`generate_series`) straight into each target's table, 1 ms apart, then the channel count and a
-// one-minute time-window count are requested one at a time over HTTP.
+// (`generate_series`) straight into paasport's tables, 1 ms apart; paasport answers the channel count and
+// a one-minute window count over HTTP, then the Express + pg peer counts the same rows with COUNT(*).
+// Without paasport the peer is measured alone on its own table.
 import type { Params } from '../lib/options.js';
 import { withClient } from '../lib/pg.js';
 import { quantileOf, type Summary, summarize } from '../lib/stats.js';
 import type { Deployment, Target } from '../targets/server.js';
-import { loadPaasportMessages } from './paasport-schema.js';
+import { loadPaasportMessages, PEER_ON_PAASPORT_TABLE } from './paasport-schema.js';
 
 /** Rows are stamped from this instant, 1 ms apart. */
 export const BASE_MS = Date.parse('2026-01-01T00:00:00Z');
 export const WINDOW_MS = 60_000;
+/** Each timed series stops after this long even if it has fewer requests (a COUNT(*) may take 1 s). */
+const SERIES_MS = 3_000;
 
-export type CountPoint = {
-  messages: number;
-  channel: { p50Ms: Summary; p99Ms: Summary; value: number };
-  window: { p50Ms: Summary; p99Ms: Summary; value: number };
-  loadMs: number;
-};
+type Stat = { p50Ms: Summary; p99Ms: Summary; value: number; samples: number };
+export type CountPoint = { messages: number; channel: Stat; window: Stat; loadMs: number };
+export type CountsResult = { windowMs: number; points: CountPoint[] };
 
-async function loadPeer(dep: Deployment, channel: string, n: number): Promise<void> {
+async function loadPeerOwn(dep: Deployment, channel: string, n: number): Promise<void> {
   await withClient(dep.databaseUrl!, async (c) => {
     // Index after the bulk insert (faster), then VACUUM so counts can use index-only scans.
     await c.query('DROP INDEX IF EXISTS peer_messages_channel_ts');
@@ -33,10 +33,11 @@ async function loadPeer(dep: Deployment, channel: string, n: number): Promise<vo
   });
 }
 
-async function timed(url: string, headers: Record<string, string>, requests: number) {
+async function series(url: string, headers: Record<string, string>, requests: number) {
   const samples: number[] = [];
   let value = Number.NaN;
-  for (let i = 0; i < requests; i++) {
+  const begin = performance.now();
+  while (samples.length < requests && (samples.length === 0 || performance.now() - begin < SERIES_MS)) {
     const start = performance.now();
     const res = await fetch(url, { headers });
     const body = (await res.json()) as { count?: number };
@@ -44,54 +45,102 @@ async function timed(url: string, headers: Record<string, string>, requests: num
     if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${JSON.stringify(body)}`);
     value = Number(body.count);
   }
-  return { p50: quantileOf(samples, 0.5), p99: quantileOf(samples, 0.99), value };
+  return { p50: quantileOf(samples, 0.5), p99: quantileOf(samples, 0.99), value, samples: samples.length };
 }
 
-export async function runCounts(target: Target, p: Params, runs: number, log: (m: string) => void) {
-  const dep = await target.deploy({ replicas: 1 });
-  const points: CountPoint[] = [];
-  try {
-    const server = dep.servers[0]!;
-    const headers: Record<string, string> = dep.apiKey ? { authorization: `Bearer ${dep.apiKey}` } : {};
-    for (const n of p.counts.sizes) {
-      const channel = `bench-count-${n}`;
-      const t0 = performance.now();
-      if (target.id === 'paasport') await loadPaasportMessages(dep, channel, n, BASE_MS);
-      else await loadPeer(dep, channel, n);
-      const loadMs = performance.now() - t0;
-      log(`${target.id}: loaded ${n} messages in ${Math.round(loadMs)} ms`);
-      const from = BASE_MS + Math.floor(n / 2);
-      const windowUrl = `${server.httpUrl}/v1/channels/${channel}/count?from=${from}&to=${from + WINDOW_MS}`;
-      const chan: { p50: number; p99: number; value: number }[] = [];
-      const win: typeof chan = [];
-      for (let i = 0; i < runs; i++) {
-        chan.push(await timed(`${server.httpUrl}/v1/channels/${channel}`, headers, p.counts.requests));
-        win.push(await timed(windowUrl, headers, p.counts.requests));
-      }
-      const point: CountPoint = {
-        messages: n,
-        channel: {
-          p50Ms: summarize(chan.map((r) => r.p50)),
-          p99Ms: summarize(chan.map((r) => r.p99)),
-          value: chan[0]!.value,
-        },
-        window: {
-          p50Ms: summarize(win.map((r) => r.p50)),
-          p99Ms: summarize(win.map((r) => r.p99)),
-          value: win[0]!.value,
-        },
-        loadMs,
-      };
-      if (point.channel.value !== n)
-        throw new Error(`channel count is ${point.channel.value}, expected ${n}`);
-      log(
-        `${target.id} ${n}: count p50 ${point.channel.p50Ms.median.toFixed(2)} p99 ${point.channel.p99Ms.median.toFixed(2)} ms;` +
-          ` window (${point.window.value}) p50 ${point.window.p50Ms.median.toFixed(2)} p99 ${point.window.p99Ms.median.toFixed(2)} ms`,
-      );
-      points.push(point);
-    }
-  } finally {
-    await dep.stop();
+async function measure(dep: Deployment, channel: string, n: number, runs: number, requests: number) {
+  const server = dep.servers[0]!;
+  const headers: Record<string, string> = dep.apiKey ? { authorization: `Bearer ${dep.apiKey}` } : {};
+  // A window centred in the channel; row g is stamped BASE_MS + g ms, for g in 1..n.
+  const lo = Math.max(1, Math.floor(n / 2) - WINDOW_MS / 2);
+  const expectedWindow = Math.max(0, Math.min(n + 1, lo + WINDOW_MS) - lo);
+  const from = BASE_MS + lo;
+  const urls = {
+    channel: `${server.httpUrl}/v1/channels/${channel}`,
+    window: `${server.httpUrl}/v1/channels/${channel}/count?from=${from}&to=${from + WINDOW_MS}`,
+  };
+  const out = {} as Record<'channel' | 'window', Stat>;
+  for (const kind of ['channel', 'window'] as const) {
+    const list = [];
+    for (let i = 0; i < runs; i++) list.push(await series(urls[kind], headers, requests));
+    out[kind] = {
+      p50Ms: summarize(list.map((r) => r.p50)),
+      p99Ms: summarize(list.map((r) => r.p99)),
+      value: list[0]!.value,
+      samples: list.reduce((t, r) => t + r.samples, 0),
+    };
   }
-  return { windowMs: WINDOW_MS, points };
+  if (out.channel.value !== n) throw new Error(`channel count is ${out.channel.value}, expected ${n}`);
+  if (out.window.value !== expectedWindow) {
+    throw new Error(`window count is ${out.window.value}, expected ${expectedWindow}`);
+  }
+  return out;
+}
+
+function describe(id: string, n: number, r: { channel: Stat; window: Stat }): string {
+  const f = (s: Stat) =>
+    `p50 ${s.p50Ms.median.toFixed(2)} p99 ${s.p99Ms.median.toFixed(2)} ms (${s.samples} requests)`;
+  return `${id} ${n}: channel count ${f(r.channel)}; window count ${f(r.window)}`;
+}
+
+/** Runs paasport and/or the peer; returns a result or an error per target id. */
+export async function runCounts(
+  targets: { paasport?: Target; peer?: Target },
+  p: Params,
+  runs: number,
+  log: (m: string) => void,
+): Promise<Record<string, CountsResult | Error>> {
+  const out: Record<string, CountsResult | Error> = {};
+  const points: Record<string, CountPoint[]> = {};
+  const peerId = targets.peer?.id ?? '';
+  if (targets.paasport) {
+    const dep = await targets.paasport.deploy({ replicas: 1 });
+    try {
+      for (const n of p.counts.sizes) {
+        const channel = `bench-count-${n}`;
+        const t0 = performance.now();
+        await loadPaasportMessages(dep, channel, n, BASE_MS);
+        const loadMs = performance.now() - t0;
+        log(`paasport: loaded ${n} messages in ${Math.round(loadMs)} ms`);
+        const r = await measure(dep, channel, n, runs, p.counts.requests);
+        log(describe('paasport', n, r));
+        (points.paasport ??= []).push({ messages: n, loadMs, ...r });
+      }
+      if (targets.peer) {
+        const env = { DATABASE_URL: dep.databaseUrl!, ...PEER_ON_PAASPORT_TABLE };
+        const peer = await targets.peer.deploy({ replicas: 1, env });
+        try {
+          for (const n of p.counts.sizes) {
+            const r = await measure(peer, `bench-count-${n}`, n, runs, p.counts.requests);
+            log(describe(peerId, n, r));
+            (points[peerId] ??= []).push({ messages: n, loadMs: Number.NaN, ...r });
+          }
+        } catch (err) {
+          out[peerId] = err as Error;
+        } finally {
+          await peer.stop();
+        }
+      }
+    } finally {
+      await dep.stop();
+    }
+  } else if (targets.peer) {
+    const peer = await targets.peer.deploy({ replicas: 1 });
+    try {
+      for (const n of p.counts.sizes) {
+        const channel = `bench-count-${n}`;
+        const t0 = performance.now();
+        await loadPeerOwn(peer, channel, n);
+        const loadMs = performance.now() - t0;
+        const r = await measure(peer, channel, n, runs, p.counts.requests);
+        log(describe(peerId, n, r));
+        (points[peerId] ??= []).push({ messages: n, loadMs, ...r });
+      }
+    } finally {
+      await peer.stop();
+    }
+  }
+  for (const [id, list] of Object.entries(points))
+    if (!out[id]) out[id] = { windowMs: WINDOW_MS, points: list };
+  return out;
 }

@@ -70,28 +70,34 @@ export const expressPg: Target = {
   label: 'Express + pg (INSERT per request)',
   protocol: 'json',
   multiReplica: false,
+  /** With `env.DATABASE_URL` it serves an existing database (counts on paasport's table) and leaves it. */
   async deploy({ env }): Promise<Deployment> {
-    const db = await createDatabase('bench_peer');
+    const own = env?.DATABASE_URL === undefined;
+    const db = own ? await createDatabase('bench_peer') : '';
+    const url = own ? dbUrl(db) : env!.DATABASE_URL!;
+    const drop = async () => {
+      if (own) await dropDatabase(db);
+    };
     try {
       const server = await startServer({
         name: 'express-pg',
         script: peer('express-pg.ts'),
         tsx: true,
-        env: { DATABASE_URL: dbUrl(db), ...env },
+        env: { ...env, DATABASE_URL: url },
         clientUrl: () => '',
       });
       return {
         servers: [server],
         protocol: 'json',
         apiKey: '',
-        databaseUrl: dbUrl(db),
+        databaseUrl: url,
         stop: async () => {
           await stopAll([server]);
-          await dropDatabase(db);
+          await drop();
         },
       };
     } catch (err) {
-      await dropDatabase(db);
+      await drop();
       throw err;
     }
   },
