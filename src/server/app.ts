@@ -6,6 +6,7 @@ import { Authenticator } from './auth/authenticator.js';
 import { upgradeClientIp } from './channels/client-ip.js';
 import { createChannels } from './channels/service.js';
 import type { Deps } from './deps.js';
+import { createFiles } from './files/index.js';
 import { errorMiddleware, notFoundHandler } from './http/errors.js';
 import { accessLog, corsFromAllowlist, requestContext } from './http/middleware.js';
 import { healthRouter } from './http/routes/health.js';
@@ -43,10 +44,12 @@ export function createApp(deps: Deps): App {
   app.use(accessLog(metrics));
   app.use(helmet());
   app.use(corsFromAllowlist(env.CORS_ORIGINS));
+  const auth = new Authenticator(config.auth);
+  // Files stream their request bodies, so they are routed before the JSON parser could consume them.
+  app.use(createFiles(deps, auth).router);
   app.use(express.json({ limit: env.BODY_LIMIT }));
   app.use(healthRouter(deps));
 
-  const auth = new Authenticator(config.auth);
   app.use(tokensRouter(auth));
   const channels = createChannels(deps, auth, upgradeClientIp(app.get('trust proxy fn')));
   app.use(channels.router);

@@ -1,6 +1,7 @@
 // Who is calling and what they may do: a server-side API key (everything), a client token (the channel
-// patterns it carries), or anonymous (read-only access to PUBLIC_CHANNELS).
+// patterns and file permissions it carries), or anonymous (read-only access to PUBLIC_CHANNELS).
 import { matchesAny } from './channel-names.js';
+import type { FilePermission } from './tokens.js';
 
 export interface Principal {
   readonly kind: 'api-key' | 'token' | 'anonymous';
@@ -12,6 +13,10 @@ export interface Principal {
   readonly admin: boolean;
   canSubscribe(channel: string): boolean;
   canPublish(channel: string): boolean;
+  /** Upload files (owned by `sub`); owners may always read and delete their own files. */
+  readonly canUploadFiles: boolean;
+  /** Read any file by id, not only the caller's own (e.g. attachments referenced in messages). */
+  readonly canReadAnyFile: boolean;
 }
 
 export function apiKeyPrincipal(keyId: string): Principal {
@@ -21,6 +26,8 @@ export function apiKeyPrincipal(keyId: string): Principal {
     admin: true,
     canSubscribe: () => true,
     canPublish: () => true,
+    canUploadFiles: true,
+    canReadAnyFile: true,
   };
 }
 
@@ -29,6 +36,7 @@ export function tokenPrincipal(claims: {
   sub?: string;
   subscribe: string[];
   publish: string[];
+  files?: FilePermission[];
 }): Principal {
   return {
     kind: 'token',
@@ -37,6 +45,8 @@ export function tokenPrincipal(claims: {
     admin: false,
     canSubscribe: (channel) => matchesAny(claims.subscribe, channel),
     canPublish: (channel) => matchesAny(claims.publish, channel),
+    canUploadFiles: claims.files?.includes('upload') ?? false,
+    canReadAnyFile: claims.files?.includes('read') ?? false,
   };
 }
 
@@ -47,5 +57,7 @@ export function anonymousPrincipal(ip: string, publicChannels: readonly string[]
     admin: false,
     canSubscribe: (channel) => matchesAny(publicChannels, channel),
     canPublish: () => false,
+    canUploadFiles: false,
+    canReadAnyFile: false,
   };
 }

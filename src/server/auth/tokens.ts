@@ -8,11 +8,16 @@ import { isValidPattern } from './channel-names.js';
 export const MAX_TOKEN_TTL_S = 7 * 24 * 3600;
 const ISSUER = 'paasport';
 
+/** `upload`: may upload files; `read`: may read any file by id (owners always read their own). */
+export const FILE_PERMISSIONS = ['upload', 'read'] as const;
+export type FilePermission = (typeof FILE_PERMISSIONS)[number];
+
 export interface TokenGrant {
   subscribe: string[];
   publish: string[];
   ttl: number;
   sub?: string;
+  files?: FilePermission[];
 }
 
 export interface TokenClaims {
@@ -20,6 +25,7 @@ export interface TokenClaims {
   sub?: string;
   subscribe: string[];
   publish: string[];
+  files?: FilePermission[];
   exp: number;
 }
 
@@ -33,7 +39,8 @@ export class TokenService {
   async issue(grant: TokenGrant, now = Date.now()): Promise<{ token: string; expiresAt: string }> {
     const iat = Math.floor(now / 1000);
     const exp = iat + grant.ttl;
-    const jwt = new SignJWT({ subscribe: grant.subscribe, publish: grant.publish })
+    const files = grant.files && grant.files.length > 0 ? { files: [...new Set(grant.files)] } : {};
+    const jwt = new SignJWT({ subscribe: grant.subscribe, publish: grant.publish, ...files })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(ISSUER)
       .setJti(randomUUID())
@@ -49,7 +56,13 @@ export class TokenService {
       const { payload } = await jwtVerify(token, this.#key, { issuer: ISSUER, algorithms: ['HS256'] });
       const subscribe = payload.subscribe;
       const publish = payload.publish;
-      if (!isPatternList(subscribe) || !isPatternList(publish) || typeof payload.jti !== 'string') {
+      const files = payload.files;
+      if (
+        !isPatternList(subscribe) ||
+        !isPatternList(publish) ||
+        (files !== undefined && !isFilePermissionList(files)) ||
+        typeof payload.jti !== 'string'
+      ) {
         throw new HttpError(401, 'invalid_token', 'token claims are malformed');
       }
       return {
@@ -57,6 +70,7 @@ export class TokenService {
         ...(payload.sub !== undefined ? { sub: payload.sub } : {}),
         subscribe,
         publish,
+        ...(files !== undefined ? { files } : {}),
         exp: payload.exp ?? 0,
       };
     } catch (err) {
@@ -69,4 +83,8 @@ export class TokenService {
 
 function isPatternList(v: unknown): v is string[] {
   return Array.isArray(v) && v.every((p) => typeof p === 'string' && isValidPattern(p));
+}
+
+function isFilePermissionList(v: unknown): v is FilePermission[] {
+  return Array.isArray(v) && v.every((p) => (FILE_PERMISSIONS as readonly unknown[]).includes(p));
 }

@@ -5,6 +5,7 @@ import type { Config } from '../../config/load.js';
 import type { Logger } from '../../logger.js';
 import { withTimeout } from '../../util/timeout.js';
 import { assertValidKey, type ObjectInfo, ObjectNotFoundError, type ObjectStore } from './object-store.js';
+import { streamToS3 } from './s3-upload.js';
 
 export interface S3Store extends ObjectStore {
   readonly driver: 's3';
@@ -67,9 +68,7 @@ export async function createS3Store(cfg: Config['storage'], log: Logger): Promis
     bucket,
     put: async (key: string, body: Readable, opts = {}) => {
       assertValidKey(key);
-      const meta = opts.contentType ? { 'Content-Type': opts.contentType } : {};
-      // The minio client uploads in parts and aborts the multipart upload when the stream errors.
-      await client.putObject(bucket, key, body, opts.size, meta);
+      await streamToS3(client, bucket, key, body, opts);
       return (await stat(key))!;
     },
     get: async (key, range) => {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Authenticator } from '../../auth/authenticator.js';
 import { CHANNEL_NAME_RULE, isValidPattern } from '../../auth/channel-names.js';
 import { requireAdmin, resolvePrincipal } from '../../auth/http.js';
-import { MAX_TOKEN_TTL_S } from '../../auth/tokens.js';
+import { FILE_PERMISSIONS, MAX_TOKEN_TTL_S } from '../../auth/tokens.js';
 import { HttpError } from '../errors.js';
 
 const pattern = z.string().refine(isValidPattern, {
@@ -17,6 +17,7 @@ const body = z
     publish: z.array(pattern).max(100).default([]),
     ttl: z.number().int().min(1).max(MAX_TOKEN_TTL_S).default(3600),
     sub: z.string().min(1).max(256).optional(),
+    files: z.array(z.enum(FILE_PERMISSIONS)).max(FILE_PERMISSIONS.length).optional(),
   })
   .strict();
 
@@ -29,8 +30,14 @@ export function tokensRouter(auth: Authenticator): Router {
       const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
       throw new HttpError(400, 'invalid_body', problems.join('; '), { details: problems });
     }
-    const { sub, ...grant } = parsed.data;
-    res.status(201).json(await auth.tokens.issue({ ...grant, ...(sub !== undefined ? { sub } : {}) }));
+    const { sub, files, ...grant } = parsed.data;
+    res.status(201).json(
+      await auth.tokens.issue({
+        ...grant,
+        ...(sub !== undefined ? { sub } : {}),
+        ...(files !== undefined ? { files } : {}),
+      }),
+    );
   });
   return router;
 }

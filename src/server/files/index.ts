@@ -1,0 +1,41 @@
+// Wires files into the server: the service, the presigner matching the object store, the router, and the
+// periodic sweep of abandoned uploads (every replica may sweep; each expired row is taken by one).
+import type { Router } from 'express';
+import type { Authenticator } from '../auth/authenticator.js';
+import type { Deps } from '../deps.js';
+import { createPresigner, LocalSigner } from './presigner.js';
+import { filesRouter } from './routes.js';
+import { FileService } from './service.js';
+
+const SWEEP_INTERVAL_MS = 10 * 60_000;
+
+export function createFiles(deps: Deps, auth: Authenticator): { router: Router; service: FileService } {
+  const { config, log } = deps;
+  const env = config.env;
+  const service = new FileService(
+    deps.db,
+    deps.store,
+    {
+      maxBytes: env.MAX_FILE_BYTES,
+      allowedTypes: env.FILES_ALLOWED_TYPES,
+      presignTtlMs: env.FILES_PRESIGN_TTL,
+    },
+    log.child({ component: 'files' }),
+  );
+  const presigner = createPresigner(deps.store, config.auth.jwtSecret);
+  const router = filesRouter({
+    service,
+    presigner,
+    signer: new LocalSigner(config.auth.jwtSecret),
+    auth,
+    downloadMode: env.FILES_DOWNLOAD_MODE,
+  });
+
+  const sweep = () => {
+    service.sweep().catch((err: unknown) => log.warn({ err }, 'sweeping abandoned uploads failed'));
+  };
+  const timer = setInterval(sweep, SWEEP_INTERVAL_MS);
+  timer.unref();
+  deps.lifecycle.onStop('files sweeper', () => clearInterval(timer));
+  return { router, service };
+}
