@@ -200,6 +200,18 @@ describe('channels over WebSocket', () => {
     assert.equal((await d.request({ type: 'ping' }, 'pong')).type, 'pong');
   });
 
+  test('a burst above the buffer cap within one tick does not drop a consumer that reads', async () => {
+    const channel = `burst-${uid()}`;
+    const reader = await connect();
+    await reader.request({ type: 'subscribe', channel }, 'subscribed');
+    const pub = await connect();
+    // 100 x 30 KB published back to back are committed as a few batches and written within a tick each.
+    const data = 'b'.repeat(30 * 1024);
+    for (let n = 1; n <= 100; n++) pub.send({ type: 'publish', channel, data });
+    assert.deepEqual(offsets(await reader.waitMessages(channel, 100)), range(1, 100));
+    assert.equal(reader.ws.readyState, reader.ws.OPEN);
+  });
+
   test('a consumer that stops reading is closed with 1013 "slow consumer"', async () => {
     const channel = `slow-${uid()}`;
     const slow = await connect();

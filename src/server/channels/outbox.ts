@@ -39,7 +39,8 @@ export function frameText(text: string): Framed {
 }
 
 export class Outbox {
-  readonly #corked = new Set<Socket>();
+  /** Sockets corked this tick, with the bytes written to each meanwhile (not yet offered to the kernel). */
+  readonly #corked = new Map<Socket, number>();
   #scheduled = false;
 
   constructor(private readonly maxBuffered: number) {}
@@ -49,17 +50,19 @@ export class Outbox {
     if (peer.closing) return false;
     const ws = peer.ws;
     if (ws.readyState !== WebSocket.OPEN) return false;
-    if (ws.bufferedAmount > this.maxBuffered) {
+    const socket = (ws as unknown as WsInternals)._socket;
+    // This tick's corked bytes are not backlog yet: only what the kernel refused before counts.
+    const corked = socket ? (this.#corked.get(socket) ?? 0) : 0;
+    if (ws.bufferedAmount - corked > this.maxBuffered) {
       this.dropSlow(peer);
       return false;
     }
-    const socket = (ws as unknown as WsInternals)._socket;
     // With compression negotiated the frame must go through ws's deflate path.
     if (!socket || ws.extensions !== '') {
       ws.send(framed.text);
       return true;
     }
-    this.#cork(socket);
+    this.#cork(socket, framed.buf.length);
     socket.write(framed.buf);
     return true;
   }
@@ -68,7 +71,7 @@ export class Outbox {
   send(peer: Peer, text: string): void {
     if (peer.closing || peer.ws.readyState !== WebSocket.OPEN) return;
     const socket = (peer.ws as unknown as WsInternals)._socket;
-    if (socket && peer.ws.extensions === '') this.#cork(socket);
+    if (socket && peer.ws.extensions === '') this.#cork(socket, Buffer.byteLength(text) + 10);
     peer.ws.send(text);
   }
 
@@ -80,10 +83,11 @@ export class Outbox {
     peer.ws.close(CLOSE_SLOW_CONSUMER, 'slow consumer');
   }
 
-  #cork(socket: Socket): void {
-    if (this.#corked.has(socket)) return;
+  #cork(socket: Socket, bytes: number): void {
+    const before = this.#corked.get(socket);
+    this.#corked.set(socket, (before ?? 0) + bytes);
+    if (before !== undefined) return;
     socket.cork();
-    this.#corked.add(socket);
     if (!this.#scheduled) {
       this.#scheduled = true;
       setImmediate(() => this.flush());
@@ -92,7 +96,7 @@ export class Outbox {
 
   flush(): void {
     this.#scheduled = false;
-    for (const socket of this.#corked) socket.uncork();
+    for (const socket of this.#corked.keys()) socket.uncork();
     this.#corked.clear();
   }
 }
