@@ -211,6 +211,17 @@ describe('channels over HTTP', () => {
     assert.equal(next.body.offset, 16);
     const count = await http.get(`/v1/channels/${channel}/count`);
     assert.equal(count.body.count, 6);
+    // Replicas pruning at once: each channel is pruned by one of them, counts stay exact.
+    const many = `ret2-${uid()}`;
+    for (let n = 1; n <= 30; n++) await http.post(`/v1/channels/${many}/messages`, { data: n });
+    const limits = { maxAgeMs: 0, maxMessages: 4 };
+    await Promise.all([1, 2, 3].map(() => pruneOnce(server.deps.db, limits, silentLogger())));
+    const manyInfo = await http.get(`/v1/channels/${many}`);
+    assert.deepEqual([manyInfo.body.count, manyInfo.body.lastOffset], [4, 30]);
+    const stored = await server.deps.db.query('SELECT count(*)::int AS n FROM messages WHERE channel = $1', [
+      many,
+    ]);
+    assert.equal(stored.rows[0]?.n, 4);
     // Age bound: everything is older than "now minus 0 ms"-ish cut at a future instant.
     await new Promise((r) => setTimeout(r, 20));
     await pruneOnce(server.deps.db, { maxAgeMs: 10, maxMessages: 0 }, silentLogger());

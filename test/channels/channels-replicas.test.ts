@@ -225,4 +225,15 @@ describe('channels across replicas', () => {
     assert.equal(left.channel, channel);
     assert.equal((await http[1]?.get(`/v1/channels/${channel}`))?.body.presence, 1);
   });
+
+  test('SIGTERM drains a replica: its sockets close with 1012 and it exits 0', async () => {
+    const channel = `drain-${uid()}`;
+    const onB = await connect(1);
+    await subscribe(onB, { channel, presence: true });
+    const code = await replicas[1]?.stop('SIGTERM');
+    assert.equal((await onB.closed).code, 1012);
+    assert.equal(code, 0);
+    // Its presence entry left with it.
+    assert.equal((await http[0]?.get(`/v1/channels/${channel}`))?.body.presence, 0);
+  });
 });

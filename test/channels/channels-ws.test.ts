@@ -3,6 +3,7 @@
 // oversize frames, slow consumers.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { ChannelStore } from '../../src/server/channels/store.js';
 import { startTestServer, type TestServer } from '../helpers/app.js';
 import { createTestDatabase, REDIS_URL, uid } from '../helpers/services.js';
 import { type Api, api, offsets, range, WsClient } from '../helpers/ws-client.js';
@@ -33,6 +34,7 @@ describe('channels over WebSocket', () => {
       CHANNEL_MAX_DATA_SIZE: '32KiB',
       WS_MAX_BUFFERED: '256KiB',
       RATE_LIMIT_ENABLED: 'false',
+      CHANNEL_SYNC_INTERVAL: '300ms',
     });
     http = api(server.url, KEY);
     wsUrl = `${server.url.replace('http', 'ws')}/v1/ws`;
@@ -127,6 +129,18 @@ describe('channels over WebSocket', () => {
       assert.deepEqual(offsets(got), range(start, 200));
     }
     assert.ok(recovered > 0, 'at least the first subscriber joined within the bound');
+  });
+
+  test('a message committed without any bus notice still reaches subscribers (sync sweep)', async () => {
+    const channel = `quiet-${uid()}`;
+    const sub = await connect();
+    await sub.request({ type: 'subscribe', channel }, 'subscribed');
+    // Written straight to PostgreSQL, as if the bus had dropped the notice and nothing followed it.
+    await new ChannelStore(server.deps.db).append(channel, [
+      { id: 'silent', data: '"quiet"', clientId: true },
+    ]);
+    const [m] = await sub.waitMessages(channel, 1);
+    assert.deepEqual([m?.offset, m?.id, m?.data], [1, 'silent', 'quiet']);
   });
 
   test('presence: members, counts, join and leave events', async () => {
