@@ -66,17 +66,17 @@ export function params(quick: boolean) {
     fanout: {
       sizes: quick ? [200, 1000] : [1000, 5000, 10000],
       /** Publishing faster than any server delivers; the message count bounds the work per round. */
-      capacity: { deliveries: quick ? 20_000 : 100_000, rate: 1000 },
+      capacity: { deliveries: quick ? 20_000 : 60_000, rate: 1000 },
       /** A steady low rate at every size, for latency without saturation. */
-      steady: { rate: 10, messages: 20 },
+      steady: { rate: 10, messages: 10 },
       /** The goal point of the issue: 5k subscribers, 100 msgs/s for one second. */
       goal: { subscribers: quick ? 1000 : 5000, rate: 100, messages: 100 },
       payloadBytes: 100,
       drainMs: 30_000,
     },
-    memory: { connections: quick ? 1000 : 10000, sessions: quick ? 1 : 3 },
+    memory: { connections: quick ? 1000 : 10000, sessions: quick ? 1 : 2 },
     publish: { concurrency: quick ? [10, 50] : [10, 50, 200], durationSec: quick ? 2 : 3, warmupSec: 1 },
-    counts: { sizes: quick ? [100_000] : [1_000_000, 10_000_000], requests: quick ? 200 : 1000 },
+    counts: { sizes: quick ? [100_000] : [1_000_000, 10_000_000], requests: quick ? 200 : 300 },
     recovery: { missed: 1000 },
     replicas: { subscribers: quick ? 1000 : 5000, rate: 100, durationMs: quick ? 1000 : 2000 },
     startup: { coldRuns: quick ? 2 : 3 },

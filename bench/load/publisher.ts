@@ -1,5 +1,8 @@
 // Load process that publishes at a steady rate over one connection, stamping each message's data with its
 // wall-clock send time `t` so subscribers can measure publish-to-receive latency. IPC op: `run`.
+// Connections stay open between runs and a run ends only when every publish is acknowledged: closing
+// early would let a busy server drop publishes it had not read yet (Socket.IO drops events of a socket
+// that disconnected before they were dispatched).
 import { io as ioClient } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import { now, type Protocol } from './clients.js';
@@ -14,8 +17,17 @@ type RunRequest = {
 };
 
 type Sender = { send(frame: Record<string, unknown>): void; close(): void };
+type Counters = { acks: number; errors: number; firstError: string };
 
-function connect(req: RunRequest, onError: (m: string) => void): Promise<Sender> {
+const senders = new Map<string, Sender>();
+const counters: Counters = { acks: 0, errors: 0, firstError: '' };
+
+function fail(m: string): void {
+  counters.errors++;
+  if (!counters.firstError) counters.firstError = m;
+}
+
+function connect(req: RunRequest): Promise<Sender> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('publisher connect timed out')), 15_000);
     if (req.protocol === 'json') {
@@ -26,33 +38,40 @@ function connect(req: RunRequest, onError: (m: string) => void): Promise<Sender>
       });
       ws.on('message', (data: Buffer) => {
         const msg = JSON.parse(data.toString()) as { type?: string; code?: string; message?: string };
-        if (msg.type === 'error') onError(`${msg.code}: ${msg.message}`);
+        if (msg.type === 'ack') counters.acks++;
+        else if (msg.type === 'error') fail(`${msg.code}: ${msg.message}`);
       });
       ws.on('error', (err) => {
         clearTimeout(timer);
         reject(err);
       });
+      ws.on('close', () => senders.delete(req.url));
       return;
     }
     const socket = ioClient(req.url, { transports: ['websocket'], forceNew: true, reconnection: false });
     socket.on('connect', () => {
       clearTimeout(timer);
-      resolve({ send: (f) => socket.emit('publish', f), close: () => socket.disconnect() });
+      resolve({
+        send: (f) =>
+          socket.emit('publish', f, (r: { error?: string }) => (r?.error ? fail(r.error) : counters.acks++)),
+        close: () => socket.disconnect(),
+      });
     });
     socket.on('connect_error', (err) => {
       clearTimeout(timer);
       reject(err);
     });
+    socket.on('disconnect', () => senders.delete(req.url));
   });
 }
 
 async function run(req: RunRequest) {
-  let errors = 0;
-  let firstError = '';
-  const sender = await connect(req, (m) => {
-    errors++;
-    if (!firstError) firstError = m;
-  });
+  let sender = senders.get(req.url);
+  if (!sender) {
+    sender = await connect(req);
+    senders.set(req.url, sender);
+  }
+  Object.assign(counters, { acks: 0, errors: 0, firstError: '' });
   const pad = 'x'.repeat(Math.max(0, req.payloadBytes));
   const total = Math.max(1, req.messages);
   const interval = 1000 / req.rate;
@@ -69,14 +88,20 @@ async function run(req: RunRequest) {
     tick();
   });
   const endedAt = now();
-  // Let the last frames leave (and errors arrive) before closing.
-  await new Promise((r) => setTimeout(r, 200));
-  sender.close();
-  return { sent, startedAt, endedAt, errors, firstError };
+  for (let i = 0; i < 3000 && counters.acks + counters.errors < sent; i++) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return { sent, startedAt, endedAt, ...counters };
 }
 
 process.on('message', async (msg: { id: number; op: string } & Record<string, unknown>) => {
   try {
+    if (msg.op === 'exit') {
+      for (const s of senders.values()) s.close();
+      process.send?.({ id: msg.id });
+      setTimeout(() => process.exit(0), 50);
+      return;
+    }
     if (msg.op !== 'run') throw new Error(`unknown op ${msg.op}`);
     process.send?.({ id: msg.id, ...(await run(msg as unknown as RunRequest)) });
   } catch (err) {

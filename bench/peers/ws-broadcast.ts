@@ -93,7 +93,7 @@ function onFrame(ws: WebSocket, raw: Buffer): void {
       const id = typeof msg.id === 'string' ? msg.id : `${name}-${offset}`;
       const out = { type: 'message', channel: name, offset, id, data: msg.data, ts: Date.now() };
       broadcast(ch, JSON.stringify(out));
-      if (typeof msg.id === 'string') send(ws, { type: 'ack', id, offset });
+      send(ws, { type: 'ack', id, offset });
       return;
     }
     case 'ping':

@@ -79,7 +79,9 @@ export function countsSection(): string {
         cell(pt.window.p50Ms),
         cell(pt.window.p99Ms),
         String(pt.window.samples),
-        Number.isFinite(pt.loadMs) ? `${(pt.loadMs / 1000).toFixed(1)} s` : 'same rows as paasport',
+        Number.isFinite(pt.loadMs)
+          ? `${(pt.loadMs / 1000).toFixed(1)} s (all sizes)`
+          : 'same rows as paasport',
       ]);
     }
   }

@@ -56,10 +56,12 @@ const METHOD = `- Every server and every load generator is a separate process on
   data with its wall-clock send time, and subscribers compute publish-to-receive latency from it (same
   clock, same box). On two cores the load generator competes with the server: when a column shows the
   load generator's CPU per delivery above the server's, the figure is bounded by the client side.
-- Fan-out rounds: *capacity* (the publisher offers 1,000 msgs/s, far above what any target delivers, for
-  100,000 deliveries per round), *steady* (10 msgs/s) and the *goal point* (100 msgs/s for one second
-  at 5,000 subscribers). A round ends when every subscriber has every message, or after 3 s without
-  progress (bounded at 30 s); "Delivered" shows the share that arrived.
+- Fan-out rounds: *capacity* (the publisher offers 1,000 msgs/s, far above what any target delivers,
+  for a fixed number of deliveries per round), *steady* (10 msgs/s) and the *goal point* (100 msgs/s for
+  one second at 5,000 subscribers); exact counts are in \`bench/lib/options.ts\` and in each result
+  file's \`params\`. The publisher keeps its connection and waits for every publish to be acknowledged.
+  A round ends when every subscriber has every message, or after 3 s without progress (bounded at
+  30 s); "Delivered" shows the share that arrived.
 - Memory: RSS and JS heap of the server after two forced GCs (\`--expose-gc\`, asked over IPC by a probe
   module preloaded into every server, paasport included), before and after opening the idle subscribed
   connections; per connection = difference / connections; each sample is a new server.

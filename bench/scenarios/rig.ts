@@ -19,12 +19,20 @@ type Snapshot = {
   open: number;
   hist: SparseHistogram;
 };
-type PublishResult = { sent: number; startedAt: number; endedAt: number; errors: number; firstError: string };
+type PublishResult = {
+  sent: number;
+  acks: number;
+  startedAt: number;
+  endedAt: number;
+  errors: number;
+  firstError: string;
+};
 
 export type Round = {
   subscribers: number;
   rate: number;
   sent: number;
+  acked: number;
   received: number;
   deliveredRatio: number;
   deliveriesPerSec: number;
@@ -110,7 +118,7 @@ export class Rig {
         messages: opts.messages,
         payloadBytes: opts.payloadBytes,
       },
-      (opts.messages / opts.rate) * 1000 + 30_000,
+      (opts.messages / opts.rate) * 1000 + 45_000,
     );
     const expected = pub.sent * this.count;
     let snap = await this.subs.request<Snapshot>('snapshot');
@@ -132,6 +140,7 @@ export class Rig {
       subscribers: this.count,
       rate: opts.rate,
       sent: pub.sent,
+      acked: pub.acks,
       received: snap.received,
       deliveredRatio: expected > 0 ? snap.received / expected : 0,
       deliveriesPerSec: snap.received / seconds,
@@ -148,6 +157,7 @@ export class Rig {
 
   async stop(): Promise<void> {
     await this.subs.request('exit', {}, 10_000).catch(() => {});
+    await this.pub.request('exit', {}, 10_000).catch(() => {});
     await Promise.all([this.subs.stop(), this.pub.stop()]);
   }
 }
