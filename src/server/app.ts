@@ -3,6 +3,7 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { Authenticator } from './auth/authenticator.js';
+import { startBackupScheduler } from './backups/scheduler.js';
 import { upgradeClientIp } from './channels/client-ip.js';
 import { createChannels } from './channels/service.js';
 import type { Deps } from './deps.js';
@@ -47,6 +48,7 @@ export function createApp(deps: Deps): App {
   const auth = new Authenticator(config.auth);
   // Files stream their request bodies, so they are routed before the JSON parser could consume them.
   app.use(createFiles(deps, auth).router);
+  startBackupScheduler(deps);
   app.use(express.json({ limit: env.BODY_LIMIT }));
   app.use(healthRouter(deps));
 

@@ -1,5 +1,6 @@
 // Server-side commands of the `paasport` CLI: serve, migrate (a PaaS pre-deploy step), backup, restore.
 import { config as loadDotenv } from 'dotenv';
+import { BACKUP_USAGE, backupCommand, restoreCommand } from './backups/commands.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import { migrate } from './db/migrate.js';
 import { createDatabase } from './drivers/database/index.js';
@@ -8,7 +9,7 @@ import { createLogger } from './logger.js';
 const USAGE = `Server commands:
   paasport serve      start the server (same as npm start)
   paasport migrate    apply pending database migrations and exit
-`;
+${BACKUP_USAGE}`;
 
 async function runMigrate(): Promise<number> {
   const config = loadConfig(process.env);
@@ -39,6 +40,16 @@ export async function runServerCli(argv: string[]): Promise<number> {
       }
       case 'migrate':
         return await runMigrate();
+      case 'backup':
+      case 'restore': {
+        const config = loadConfig(process.env);
+        const log = createLogger(config.env.LOG_LEVEL);
+        const run = command === 'backup' ? backupCommand : restoreCommand;
+        return await run(rest, config, log).catch((err: unknown) => {
+          console.error(`${command} failed: ${(err as Error).message}`);
+          return 1;
+        });
+      }
       default:
         console.error(`unknown server command: ${command}\n${USAGE}`);
         return 2;
