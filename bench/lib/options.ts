@@ -74,7 +74,7 @@ export function params(quick: boolean) {
       payloadBytes: 100,
       drainMs: 30_000,
     },
-    memory: { connections: quick ? 1000 : 10000, sessions: quick ? 1 : 2 },
+    memory: { connections: quick ? 1000 : 10000, sessions: quick ? 1 : 3 },
     publish: { concurrency: quick ? [10, 50] : [10, 50, 200], durationSec: quick ? 2 : 3, warmupSec: 1 },
     counts: { sizes: quick ? [100_000] : [1_000_000, 10_000_000], requests: quick ? 200 : 300 },
     recovery: { missed: 1000 },

@@ -1,7 +1,7 @@
 // Report sections of the HTTP and process scenarios: persisted publish, counts, recovery, cold starts.
 import { loadResult } from '../lib/results.js';
 import type { Summary } from '../lib/stats.js';
-import type { CountPoint } from '../scenarios/counts.js';
+import type { CountsResult } from '../scenarios/counts.js';
 import type { PublishResult } from '../scenarios/publish.js';
 import type { RecoveryResult } from '../scenarios/recovery.js';
 import type { ColdStart } from '../scenarios/startup.js';
@@ -63,7 +63,7 @@ export function publishSection(charts: Charts): string {
 }
 
 export function countsSection(): string {
-  const res = loadResult<{ windowMs: number; points: CountPoint[] }>('counts');
+  const res = loadResult<CountsResult>('counts');
   if (!res) return '_Not run yet._\n';
   const entries = Object.entries(res.targets);
   const rows: string[][] = [];
@@ -97,7 +97,11 @@ export function countsSection(): string {
     'Requests',
     'Bulk load',
   ];
-  return `${table(head, rows)}\n${gaps(entries)}`;
+  const floor = res.targets.paasport?.data?.floor;
+  const floorText = floor
+    ? `\nHTTP floor: \`GET /healthz\` on the same paasport server (no database) answers in p50 ${cell(floor.p50Ms)} ms, p99 ${cell(floor.p99Ms)} ms.\n`
+    : '';
+  return `${table(head, rows)}\n${floorText}${gaps(entries)}`;
 }
 
 export function recoverySection(): string {

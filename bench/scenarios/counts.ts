@@ -16,7 +16,8 @@ const SERIES_MS = 2_000;
 
 type Stat = { p50Ms: Summary; p99Ms: Summary; value: number; samples: number };
 export type CountPoint = { messages: number; channel: Stat; window: Stat; loadMs: number };
-export type CountsResult = { windowMs: number; points: CountPoint[] };
+/** `floor`: the same HTTP path without a database (`/healthz`), to tell query time from HTTP jitter. */
+export type CountsResult = { windowMs: number; points: CountPoint[]; floor?: Stat };
 
 async function loadPeerOwn(dep: Deployment, channel: string, n: number): Promise<void> {
   await withClient(dep.databaseUrl!, async (c) => {
@@ -40,7 +41,13 @@ async function series(url: string, headers: Record<string, string>, requests: nu
   while (samples.length < requests && (samples.length === 0 || performance.now() - begin < SERIES_MS)) {
     const start = performance.now();
     const res = await fetch(url, { headers });
-    const body = (await res.json()) as { count?: number };
+    const text = await res.text();
+    let body: { count?: number } = {};
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // /healthz may answer plain text; only count responses carry a value
+    }
     samples.push(performance.now() - start);
     if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${JSON.stringify(body)}`);
     value = Number(body.count);
@@ -96,6 +103,7 @@ export async function runCounts(
     points[id] = [...(points[id] ?? []), point];
   };
   const peerId = targets.peer?.id ?? '';
+  let floor: Stat | undefined;
   if (targets.paasport) {
     const dep = await targets.paasport.deploy({ replicas: 1 });
     try {
@@ -104,6 +112,18 @@ export async function runCounts(
       await loadPaasportMessages(dep, channels, BASE_MS);
       const loadMs = performance.now() - t0;
       log(`paasport: loaded ${p.counts.sizes.join(' + ')} messages in ${Math.round(loadMs)} ms`);
+      const floors = [];
+      for (let i = 0; i < runs; i++)
+        floors.push(await series(`${dep.servers[0]!.httpUrl}/healthz`, {}, p.counts.requests));
+      floor = {
+        p50Ms: summarize(floors.map((r) => r.p50)),
+        p99Ms: summarize(floors.map((r) => r.p99)),
+        value: Number.NaN,
+        samples: floors.reduce((t, r) => t + r.samples, 0),
+      };
+      log(
+        `paasport /healthz floor: p50 ${floor.p50Ms.median.toFixed(2)} p99 ${floor.p99Ms.median.toFixed(2)} ms`,
+      );
       for (const { channel, n } of channels) {
         const r = await measure(dep, channel, n, runs, p.counts.requests);
         log(describe('paasport', n, r));
