@@ -59,7 +59,7 @@ const METHOD = `- Every server and every load generator is a separate process on
 - Fan-out rounds: *capacity* (the publisher offers 1,000 msgs/s, far above what any target delivers,
   for a fixed number of deliveries per round), *steady* (10 msgs/s) and the *goal point* (100 msgs/s for
   one second at 5,000 subscribers); exact counts are in \`bench/lib/options.ts\` and in each result
-  file's \`params\`. The publisher keeps its connection and waits for every publish to be acknowledged.
+  file's \`params\`. Each subscriber count starts with one unrecorded capacity round (warm-up). The publisher keeps its connection and waits for every publish to be acknowledged.
   A round ends when every subscriber has every message, or after 3 s without progress (bounded at
   30 s); "Delivered" shows the share that arrived.
 - Memory: RSS and JS heap of the server after two forced GCs (\`--expose-gc\`, asked over IPC by a probe
