@@ -16,24 +16,7 @@ import { migrate } from '../../src/server/db/migrate.js';
 import { createDatabase } from '../../src/server/drivers/database/index.js';
 import { createObjectStore, type ObjectStore } from '../../src/server/drivers/object-store/index.js';
 import { silentLogger } from '../../src/server/logger.js';
-import { createTestDatabase, ROOT, startS3, uid } from '../helpers/services.js';
-
-function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
-    });
-    let out = '';
-    proc.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    proc.stderr.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    proc.on('exit', (code) => resolve({ code, out }));
-  });
-}
+import { runCli as cli, createTestDatabase, startS3, uid } from '../helpers/services.js';
 
 async function sql<T extends pg.QueryResultRow = pg.QueryResultRow>(url: string, text: string): Promise<T[]> {
   const c = new pg.Client({ connectionString: url });

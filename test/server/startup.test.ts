@@ -12,28 +12,12 @@ import {
   freePort,
   REDIS_URL,
   ROOT,
+  runCli,
   startServerProcess,
   uid,
 } from '../helpers/services.js';
 
 const API_KEY = `test-key-${uid(12)}`;
-
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
-    });
-    let out = '';
-    proc.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    proc.stderr.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    proc.on('exit', (code) => resolve({ code, out }));
-  });
-}
 
 describe('server process', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
