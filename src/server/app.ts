@@ -3,6 +3,7 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { Authenticator } from './auth/authenticator.js';
+import { resolvePrincipal } from './auth/http.js';
 import { startBackupScheduler } from './backups/scheduler.js';
 import { upgradeClientIp } from './channels/client-ip.js';
 import { createChannels } from './channels/service.js';
@@ -46,6 +47,9 @@ export function createApp(deps: Deps): App {
   app.use(helmet());
   app.use(corsFromAllowlist(env.CORS_ORIGINS));
   const auth = new Authenticator(config.auth);
+  const channels = createChannels(deps, auth, upgradeClientIp(app.get('trust proxy fn')));
+  // One shared rate limit per caller covers channels (inside their router), token minting and files.
+  app.use(['/v1/tokens', '/v1/files'], resolvePrincipal(auth), channels.rateLimit);
   // Files stream their request bodies, so they are routed before the JSON parser could consume them.
   app.use(createFiles(deps, auth).router);
   startBackupScheduler(deps);
@@ -53,7 +57,6 @@ export function createApp(deps: Deps): App {
   app.use(healthRouter(deps));
 
   app.use(tokensRouter(auth));
-  const channels = createChannels(deps, auth, upgradeClientIp(app.get('trust proxy fn')));
   app.use(channels.router);
   gateway.route('/v1/ws', channels.wsRoute);
 

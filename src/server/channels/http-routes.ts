@@ -43,7 +43,8 @@ function timeParam(req: Request, name: string, fallback: Date): Date {
   return new Date(ms);
 }
 
-function rateLimit(ctx: ChannelContext): RequestHandler {
+/** The shared per-principal limit as Express middleware; also guards token minting and files. */
+export function rateLimit(ctx: Pick<ChannelContext, 'rateLimiter' | 'metrics'>): RequestHandler {
   return async (req, res, next) => {
     const d = await ctx.rateLimiter.take(req.principal);
     res.setHeader('RateLimit-Limit', String(d.limit));

@@ -1,7 +1,7 @@
 // Composition of the channels on one replica: store, fan-out, publisher, presence, rate limiter and
 // retention built from Deps, the HTTP router and the `/v1/ws` route, and the stop hooks for drain.
 import type { IncomingMessage } from 'node:http';
-import type { Router } from 'express';
+import type { RequestHandler, Router } from 'express';
 import type { RedisClientType } from 'redis';
 import type { WebSocket } from 'ws';
 import type { Authenticator } from '../auth/authenticator.js';
@@ -12,7 +12,7 @@ import type { WsRoute } from '../ws/gateway.js';
 import { createChannelMetrics } from './channel-metrics.js';
 import type { ChannelContext } from './context.js';
 import { FanOut } from './fanout.js';
-import { channelRouter } from './http-routes.js';
+import { channelRouter, rateLimit } from './http-routes.js';
 import { Outbox } from './outbox.js';
 import { Presence } from './presence.js';
 import { createMemoryPresence, createRedisPresence } from './presence-store.js';
@@ -26,6 +26,8 @@ export interface Channels {
   router: Router;
   wsRoute: WsRoute<Principal>;
   context: ChannelContext;
+  /** The per-caller HTTP rate limit, for other routers that should share it. */
+  rateLimit: RequestHandler;
 }
 
 /** The command connection of the Redis bus, when the bus is Redis. */
@@ -130,5 +132,5 @@ export function createChannels(
     },
   };
 
-  return { router: channelRouter(context, auth), wsRoute, context };
+  return { router: channelRouter(context, auth), wsRoute, context, rateLimit: rateLimit(context) };
 }
