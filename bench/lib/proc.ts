@@ -27,6 +27,7 @@ export class Child {
   private nextId = 1;
   private pending = new Map<number, Pending>();
   private exited: Promise<number | null>;
+  private stopping = false;
 
   constructor(script: string, args: string[], opts: SpawnOptions) {
     this.name = opts.name;
@@ -50,7 +51,9 @@ export class Child {
       else p.resolve(msg);
     });
     this.exited = new Promise((resolve) => {
-      this.proc.on('exit', (code) => {
+      this.proc.on('exit', (code, signal) => {
+        if (!this.stopping)
+          console.error(`${this.name} (pid ${this.pid}) exited unexpectedly: code ${code}, signal ${signal}`);
         for (const p of this.pending.values()) p.reject(new Error(`${this.name} exited (${code})`));
         this.pending.clear();
         resolve(code);
@@ -116,6 +119,7 @@ export class Child {
 
   /** SIGTERM, then SIGKILL if the process is still there after `graceMs`. */
   async stop(graceMs = 5_000): Promise<void> {
+    this.stopping = true;
     if (!this.alive) return;
     this.proc.kill('SIGTERM');
     const timer = setTimeout(() => this.proc.kill('SIGKILL'), graceMs);
