@@ -3,8 +3,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MachineFacts } from '../lib/machine.js';
+import { SCENARIOS } from '../lib/options.js';
 import { ROOT } from '../lib/proc.js';
-import { loadJson } from '../lib/results.js';
+import { loadJson, loadResult } from '../lib/results.js';
 import { table } from './format.js';
 import { goalsSection } from './goals.js';
 import { countsSection, publishSection, recoverySection, startupSection } from './http-sections.js';
@@ -45,7 +46,16 @@ function machineSection(meta: Meta | undefined): string {
         : `not measured: ${meta.paasport.reason}`,
     ],
   ];
-  return `${table(['', ''], rows)}\n`;
+  // A run limited with --only/--targets replaces only its own rows; say which rows are older.
+  const older = SCENARIOS.flatMap((s) =>
+    Object.entries(loadResult(s)?.targets ?? {})
+      .filter(([, e]) => e.runId !== meta.runId)
+      .map(([id, e]) => `${s}/${id} (run ${e.runId})`),
+  );
+  const note = older.length
+    ? `\nRows measured in an earlier run than the one above: ${older.join(', ')}.\n`
+    : '';
+  return `${table(['', ''], rows)}\n${note}`;
 }
 
 const METHOD = `- Every server and every load generator is a separate process on the same machine, over loopback

@@ -163,7 +163,9 @@ export async function runCounts(
       await peer.stop();
     }
   }
-  for (const [id, list] of Object.entries(points))
-    if (!out[id]) out[id] = { windowMs: WINDOW_MS, points: list };
+  for (const [id, list] of Object.entries(points)) {
+    if (!out[id])
+      out[id] = { windowMs: WINDOW_MS, points: list, ...(id === 'paasport' && floor ? { floor } : {}) };
+  }
   return out;
 }
