@@ -1,7 +1,7 @@
 // A redis-server of the test's own on a free port, so a test can stop and restart it.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createConnection } from 'node:net';
-import { freePort } from './services.js';
+import { freePort, until } from './services.js';
 
 export interface OwnRedis {
   port: number;
@@ -10,21 +10,24 @@ export interface OwnRedis {
   stop: () => Promise<void>;
 }
 
-async function waitForPort(port: number, up: boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const open = await new Promise<boolean>((resolve) => {
-      const s = createConnection({ port, host: '127.0.0.1' });
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
+function portOpen(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const s = createConnection({ port, host: '127.0.0.1' });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
     });
-    if (open === up) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`redis on port ${port} did not come ${up ? 'up' : 'down'} in time`);
+    s.once('error', () => resolve(false));
+  });
+}
+
+async function waitForPort(port: number, up: boolean): Promise<void> {
+  await until(
+    `redis on port ${port} to come ${up ? 'up' : 'down'}`,
+    async () => ((await portOpen(port)) === up ? true : undefined),
+    10_000,
+    50,
+  );
 }
 
 export async function ownRedis(): Promise<OwnRedis> {

@@ -83,6 +83,33 @@ export async function startS3(): Promise<{
   };
 }
 
+/** Polls fn until it returns a value (not undefined), bounded by timeoutMs; a throw from fn stops it. */
+export async function until<T>(
+  what: string,
+  fn: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 15_000,
+  intervalMs = 100,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await fn();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
+}
+
+/** Collects a child's stdout and stderr, for assertions and for failure messages. */
+export function captureOutput(proc: ChildProcess): () => string {
+  let out = '';
+  const append = (d: Buffer) => {
+    out += d.toString();
+  };
+  proc.stdout?.on('data', append);
+  proc.stderr?.on('data', append);
+  return () => out;
+}
+
 export interface ServerProcess {
   url: string;
   port: number;
@@ -104,34 +131,28 @@ export async function startServerProcess(
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let out = '';
-  proc.stdout?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  proc.stderr?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
+  const output = captureOutput(proc);
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + (opts.readyTimeoutMs ?? 30_000);
-  let ready = false;
-  while (Date.now() < deadline && proc.exitCode === null) {
-    const res = await fetch(`${url}/readyz`).catch(() => null);
-    if (res?.status === 200) {
-      ready = true;
-      break;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  if (!ready) {
+  try {
+    await until(
+      'the server to become ready',
+      async () => {
+        if (proc.exitCode !== null) throw new Error(`server exited with code ${proc.exitCode}`);
+        const res = await fetch(`${url}/readyz`).catch(() => null);
+        return res?.status === 200 ? true : undefined;
+      },
+      opts.readyTimeoutMs ?? 30_000,
+    );
+  } catch (err) {
     proc.kill('SIGKILL');
-    throw new Error(`server did not become ready:\n${out}`);
+    throw new Error(`server did not become ready (${(err as Error).message}):\n${output()}`);
   }
   return {
     url,
     port,
     proc,
-    output: () => out,
+    output,
     exited,
     stop: async (signal = 'SIGTERM') => {
       if (proc.exitCode === null) proc.kill(signal);
@@ -150,13 +171,7 @@ export function runCli(
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
     });
-    let out = '';
-    proc.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    proc.stderr.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    proc.on('exit', (code) => resolve({ code, out }));
+    const output = captureOutput(proc);
+    proc.on('exit', (code) => resolve({ code, out: output() }));
   });
 }

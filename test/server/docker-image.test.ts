@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseDockerfile, type Replay, replayDockerfile } from '../helpers/dockerfile.js';
-import { freePort, ROOT, tempDir } from '../helpers/services.js';
+import { captureOutput, freePort, ROOT, tempDir, until } from '../helpers/services.js';
 
 describe('container image', () => {
   let work: Awaited<ReturnType<typeof tempDir>>;
@@ -69,26 +69,24 @@ describe('container image', () => {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let out = '';
-    proc.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    proc.stderr.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
+    const output = captureOutput(proc);
     try {
-      let status = 0;
-      const deadline = Date.now() + 60_000;
-      while (Date.now() < deadline && proc.exitCode === null && status !== 200) {
-        status = (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status ?? 0;
-        if (status !== 200) await new Promise((r) => setTimeout(r, 200));
-      }
-      assert.equal(status, 200, out);
+      await until(
+        '/healthz to answer 200',
+        async () => {
+          if (proc.exitCode !== null)
+            throw new Error(`server exited with code ${proc.exitCode}:\n${output()}`);
+          const res = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null);
+          return res?.status === 200 ? true : undefined;
+        },
+        60_000,
+        200,
+      );
       const hc = spawn(image.healthcheck![0]!, image.healthcheck!.slice(1), { env, stdio: 'ignore' });
       assert.equal(await new Promise((r) => hc.on('exit', r)), 0, 'HEALTHCHECK command failed');
     } finally {
       proc.kill('SIGTERM');
-      assert.equal(await new Promise((r) => proc.once('exit', r)), 0, out);
+      assert.equal(await new Promise((r) => proc.once('exit', r)), 0, output());
       await data.remove();
     }
   });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { migrationNames, startTestServer } from '../helpers/app.js';
 import { ownRedis } from '../helpers/redis-server.js';
-import { createTestDatabase, REDIS_URL, startS3, tempDir, uid } from '../helpers/services.js';
+import { createTestDatabase, REDIS_URL, startS3, tempDir, uid, until } from '../helpers/services.js';
 
 interface Ready {
   status: string;
@@ -14,16 +14,6 @@ interface Ready {
 async function readyz(url: string): Promise<{ status: number; body: Ready }> {
   const res = await fetch(`${url}/readyz`);
   return { status: res.status, body: (await res.json()) as Ready };
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe('readiness with real services', () => {
