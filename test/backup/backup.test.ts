@@ -2,8 +2,6 @@
 // compare; refusal of non-empty targets without --force; damaged dumps; pruning of a synthetic history in
 // the bucket; and the claim that lets exactly one replica run a scheduled backup.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
