@@ -10,6 +10,7 @@ import type { Deps } from './deps.js';
 import { createBus } from './drivers/bus/index.js';
 import { createDatabase } from './drivers/database/index.js';
 import { createObjectStore } from './drivers/object-store/index.js';
+import { createSharedState } from './drivers/shared-state/index.js';
 import { createLifecycle } from './lifecycle.js';
 import type { Logger } from './logger.js';
 import { createMetrics, registerPoolMetrics } from './metrics.js';
@@ -43,9 +44,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     if (config.env.MIGRATE_ON_START) await migrate(db, log.child({ component: 'migrate' }));
     const bus = await createBus(config.redis, log, (connection) => metrics.busReconnects.inc({ connection }));
     closers.push({ name: 'bus', close: () => bus.close() });
+    const sharedState = await createSharedState(config.redis, log);
+    closers.push({ name: 'shared state', close: () => sharedState.close() });
     const store = await createObjectStore(config.storage, log);
     closers.push({ name: 'storage', close: () => store.close() });
-    deps = { config, log, db, bus, store, metrics, lifecycle };
+    deps = { config, log, db, bus, sharedState, store, metrics, lifecycle };
   } catch (err) {
     await closeAll(closers, log);
     throw err;
@@ -62,7 +65,16 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     server.listen(config.env.PORT, config.env.HOST, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  log.info({ port, database: deps.db.driver, bus: deps.bus.driver, storage: deps.store.driver }, 'listening');
+  log.info(
+    {
+      port,
+      database: deps.db.driver,
+      bus: deps.bus.driver,
+      sharedState: deps.sharedState.driver,
+      storage: deps.store.driver,
+    },
+    'listening',
+  );
 
   let drained: Promise<void> | undefined;
   const drain = (timeoutMs: number) => {

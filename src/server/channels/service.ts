@@ -2,7 +2,6 @@
 // retention built from Deps, the HTTP router and the `/v1/ws` route, and the stop hooks for drain.
 import type { IncomingMessage } from 'node:http';
 import type { RequestHandler, Router } from 'express';
-import type { RedisClientType } from 'redis';
 import type { WebSocket } from 'ws';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Principal } from '../auth/principal.js';
@@ -15,9 +14,9 @@ import { FanOut } from './fanout.js';
 import { channelRouter, rateLimit } from './http-routes.js';
 import { Outbox } from './outbox.js';
 import { Presence } from './presence.js';
-import { createMemoryPresence, createRedisPresence } from './presence-store.js';
+import { createPresenceStore } from './presence-store.js';
 import { Publisher } from './publisher.js';
-import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimits } from './rate-limit.js';
+import { createRateLimiter, type RateLimits } from './rate-limit.js';
 import { startRetention } from './retention.js';
 import { ChannelStore } from './store.js';
 import { Session } from './ws-session.js';
@@ -30,31 +29,22 @@ export interface Channels {
   rateLimit: RequestHandler;
 }
 
-/** The command connection of the Redis bus, when the bus is Redis. */
-function redisOf(deps: Deps): RedisClientType | undefined {
-  const bus = deps.bus as { driver: string; commands?: RedisClientType };
-  return bus.driver === 'redis' ? bus.commands : undefined;
-}
-
 export function createChannels(
   deps: Deps,
   auth: Authenticator,
   clientIp: (req: IncomingMessage) => string,
 ): Channels {
-  const { config, db, bus, lifecycle } = deps;
+  const { config, db, bus, sharedState, lifecycle } = deps;
   const env = config.env;
   const log = deps.log.child({ component: 'channels' });
   const prefix = config.redis.keyPrefix;
   const metrics = createChannelMetrics(deps.metrics);
-  const redis = redisOf(deps);
 
   const store = new ChannelStore(db);
   const outbox = new Outbox(env.WS_MAX_BUFFERED);
   const fanout = new FanOut(bus, store, outbox, prefix, metrics, log);
   const publisher = new Publisher(store, fanout, bus, metrics, log);
-  const presenceStore = redis
-    ? createRedisPresence(redis, prefix, env.PRESENCE_TTL)
-    : createMemoryPresence(env.PRESENCE_TTL);
+  const presenceStore = createPresenceStore(sharedState, env.PRESENCE_TTL);
   const presence = new Presence(presenceStore, bus, (c) => fanout.topic(c), log);
   const limits: RateLimits = {
     enabled: env.RATE_LIMIT_ENABLED,
@@ -63,8 +53,7 @@ export function createChannels(
     token: env.RATE_LIMIT_TOKEN,
     anonymous: env.RATE_LIMIT_ANONYMOUS,
   };
-  const memoryLimiter = redis ? undefined : createMemoryRateLimiter(limits, log);
-  const rateLimiter = redis ? createRedisRateLimiter(redis, prefix, limits, log) : memoryLimiter!;
+  const rateLimiter = createRateLimiter(sharedState, limits, log);
 
   const inflight = new Set<Promise<unknown>>();
   const track = (work: Promise<unknown>, what: string) => {
@@ -108,7 +97,6 @@ export function createChannels(
     offResync();
     clearInterval(sweeper);
     presence.stop();
-    memoryLimiter?.stop();
     outbox.flush();
     await stopRetention();
     await Promise.allSettled([...inflight]);

@@ -6,7 +6,6 @@ import { createMemoryBus } from './memory.js';
 import { createRedisBus } from './redis.js';
 
 export type { Bus, BusListener } from './bus.js';
-export type { RedisBus } from './redis.js';
 
 export async function createBus(
   cfg: Config['redis'],

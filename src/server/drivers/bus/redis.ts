@@ -1,10 +1,11 @@
-// Redis bus: a command connection (publish, presence, rate limits) and a dedicated subscriber connection.
+// Redis bus: a command connection for publishing and probes, and a dedicated subscriber connection.
 // node-redis resubscribes after a reconnect; a self-addressed probe also replaces a subscriber that went
 // silently dead (no error, no messages), which a TCP-level view alone would not notice.
 import { randomUUID } from 'node:crypto';
-import { createClient, type RedisClientType } from 'redis';
+import type { RedisClientType } from 'redis';
 import type { Logger } from '../../logger.js';
 import { withTimeout } from '../../util/timeout.js';
+import { redisClient } from '../redis-client.js';
 import { type Bus, type BusListener, TopicListeners } from './bus.js';
 
 export interface RedisBusOptions {
@@ -15,33 +16,16 @@ export interface RedisBusOptions {
   onReconnect?: (connection: 'commands' | 'subscriber') => void;
 }
 
-export interface RedisBus extends Bus {
-  readonly driver: 'redis';
-  /** The command connection, shared with Redis-backed presence and rate limits. Fails fast while offline. */
-  readonly commands: RedisClientType;
-}
-
 const PING_TIMEOUT_MS = 1000;
 
-function clientFor(url: string): RedisClientType {
-  return createClient({
-    url,
-    disableOfflineQueue: true,
-    socket: {
-      connectTimeout: 5000,
-      reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000),
-    },
-  }) as RedisClientType;
-}
-
-export async function createRedisBus(opts: RedisBusOptions, log: Logger): Promise<RedisBus> {
+export async function createRedisBus(opts: RedisBusOptions, log: Logger): Promise<Bus> {
   const listeners = new TopicListeners();
   const resync = new Set<() => void>();
   const probeTopic = `${opts.keyPrefix}probe:${randomUUID()}`;
   let lastProbeAt = Date.now();
   let closed = false;
 
-  const commands = clientFor(opts.url);
+  const commands = redisClient(opts.url);
   watch(commands, 'commands');
   await commands.connect();
 
@@ -105,7 +89,6 @@ export async function createRedisBus(opts: RedisBusOptions, log: Logger): Promis
 
   return {
     driver: 'redis',
-    commands,
     publish: async (topic, payload) => {
       await commands.publish(topic, payload);
     },
