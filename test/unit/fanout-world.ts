@@ -2,14 +2,14 @@
 // outages, read latency with the snapshot taken inside it), the in-process bus, the real Outbox writing to
 // recording sockets, and manual timers. Subscribers check the delivery invariant themselves.
 import { WebSocket } from 'ws';
-import { createMemoryBus } from '../../src/server/drivers/bus/memory.js';
-import { silentLogger } from '../../src/server/logger.js';
-import { createMetrics } from '../../src/server/metrics.js';
 import { type ChannelMetrics, createChannelMetrics } from '../../src/server/channels/channel-metrics.js';
 import { FanOut, type FanOutStore, type Subscription } from '../../src/server/channels/fanout.js';
 import { type Delivery, messageFrame, type StoredMessage } from '../../src/server/channels/frames.js';
 import { Outbox, type Peer } from '../../src/server/channels/outbox.js';
 import type { FillPage } from '../../src/server/channels/store.js';
+import { createMemoryBus } from '../../src/server/drivers/bus/memory.js';
+import { silentLogger } from '../../src/server/logger.js';
+import { createMetrics } from '../../src/server/metrics.js';
 import { ManualTimers } from '../helpers/manual-timers.js';
 
 export interface Latency {

@@ -6,6 +6,7 @@ export interface ChannelMetrics {
   published: Counter;
   deliveries: Counter;
   gapFills: Counter<'reason'>;
+  lostOffsets: Counter<'reason'>;
   slowConsumers: Counter;
   rateLimited: Counter<'transport'>;
   localChannels: Gauge;
@@ -27,6 +28,12 @@ export function createChannelMetrics(metrics: Metrics): ChannelMetrics {
     gapFills: new Counter({
       name: 'paasport_gap_fills_total',
       help: 'Reads from PostgreSQL to fill offsets the bus did not deliver, by trigger',
+      labelNames: ['reason'],
+      registers,
+    }),
+    lostOffsets: new Counter({
+      name: 'paasport_lost_offsets_total',
+      help: 'Offsets live subscribers were told (gap frame) they will not get, by reason',
       labelNames: ['reason'],
       registers,
     }),

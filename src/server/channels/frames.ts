@@ -23,6 +23,16 @@ export function messageFrame(channel: string, m: StoredMessage): string {
   return `{"type":"message","channel":${q(channel)},"offset":${m.offset},"id":${q(m.id)},"data":${m.data},"ts":${m.ts}}`;
 }
 
+/**
+ * Why a live subscriber did not get offsets from..to: `retention` deleted them before this replica could
+ * read them; `unavailable` means PostgreSQL could not be read for too long (they may still be in history).
+ */
+export type GapReason = 'retention' | 'unavailable';
+
+export function gapFrame(channel: string, from: number, to: number, reason: GapReason): string {
+  return `{"type":"gap","channel":${q(channel)},"from":${from},"to":${to},"reason":"${reason}"}`;
+}
+
 /** The same fields without `type`, for HTTP history responses. */
 export function messageJson(channel: string, m: StoredMessage): string {
   return `{"channel":${q(channel)},"offset":${m.offset},"id":${q(m.id)},"data":${m.data},"ts":${m.ts}}`;

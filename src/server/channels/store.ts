@@ -20,6 +20,7 @@ const UNIQUE_VIOLATION = '23505';
 
 // One statement, so one implicit transaction and one round trip: ids already stored are returned as they
 // are; the rest get the next offsets from the channels row, whose lock serialises publishers per channel.
+// Rows come back with their input position (n), so results match items as PostgreSQL saw them.
 const APPEND_SQL = `
 WITH input AS (
   SELECT t.id, t.data, t.n FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(id, data, n)
@@ -45,9 +46,10 @@ WITH input AS (
   FROM fresh CROSS JOIN ch CROSS JOIN total
   RETURNING id, "offset", created_at
 )
-SELECT ins.id, ins."offset", NULL::text AS data, ins.created_at, false AS replayed FROM ins
+SELECT i.n, ins.id, ins."offset", NULL::text AS data, ins.created_at, false AS replayed
+FROM ins JOIN input i ON i.id = ins.id
 UNION ALL
-SELECT e.id, e."offset", e.data, e.created_at, true FROM existing e`;
+SELECT i.n, e.id, e."offset", e.data, e.created_at, true FROM existing e JOIN input i ON i.id = e.id`;
 
 interface Row {
   id: string;
@@ -55,6 +57,40 @@ interface Row {
   data: string | null;
   created_at: Date;
   replayed?: boolean;
+}
+
+/** One page of a gap fill and the channel's retention floor, both from the same snapshot. */
+export interface FillPage {
+  /** Stored messages after `since`, in offset order. */
+  messages: StoredMessage[];
+  /**
+   * The lowest offset still stored (lastOffset + 1 when none is). Every lower offset was committed before
+   * it and is deleted: the one proof the fan-out may skip offsets on.
+   */
+  floor: number;
+}
+
+// One statement, so one snapshot: the floor and the page cannot disagree about what retention deleted.
+// The outer join keeps one row (with a null offset) when the page is empty.
+const FILL_SQL = `
+WITH page AS (
+  SELECT id, "offset", data::text AS data, created_at FROM messages
+  WHERE channel = $1 AND "offset" > $2 ORDER BY "offset" LIMIT $3
+)
+SELECT COALESCE(
+         (SELECT min("offset") FROM messages WHERE channel = $1),
+         (SELECT last_offset + 1 FROM channels WHERE name = $1),
+         1) AS floor,
+       p.id, p."offset", p.data, p.created_at
+FROM (SELECT 1) AS one LEFT JOIN page p ON true
+ORDER BY p."offset"`;
+
+interface FillRow {
+  floor: string;
+  id: string | null;
+  offset: string | null;
+  data: string | null;
+  created_at: Date | null;
 }
 
 const toMessage = (r: Row): StoredMessage => ({
@@ -76,16 +112,16 @@ export class ChannelStore {
     const clientIds = items.filter((i) => i.clientId).map((i) => i.id);
     for (let attempt = 0; ; attempt++) {
       try {
-        const { rows } = await this.db.query<Row>(APPEND_SQL, [
+        const { rows } = await this.db.query<Row & { n: string }>(APPEND_SQL, [
           channel,
           items.map((i) => i.id),
           items.map((i) => i.data),
           clientIds,
         ]);
-        const byId = new Map(rows.map((r) => [r.id, r]));
-        return items.map((item) => {
-          const row = byId.get(item.id);
-          if (!row) throw new Error(`append returned no row for id ${item.id}`);
+        const byPosition = new Map(rows.map((r) => [Number(r.n), r]));
+        return items.map((item, k) => {
+          const row = byPosition.get(k + 1);
+          if (!row) throw new Error(`append returned no row for item ${k + 1} of ${items.length}`);
           const message = toMessage(row);
           return row.replayed
             ? { ...message, replayed: true }
@@ -106,6 +142,18 @@ export class ChannelStore {
       [channel, since, upTo ?? null, limit],
     );
     return rows.map(toMessage);
+  }
+
+  /** Messages after since (at most limit) with the retention floor, read in one snapshot. */
+  async fillPage(channel: string, since: number, limit: number): Promise<FillPage> {
+    const { rows } = await this.db.query<FillRow>(FILL_SQL, [channel, since, limit]);
+    const messages: StoredMessage[] = [];
+    for (const r of rows) {
+      if (r.offset !== null && r.id !== null && r.created_at !== null) {
+        messages.push(toMessage({ id: r.id, offset: r.offset, data: r.data, created_at: r.created_at }));
+      }
+    }
+    return { messages, floor: Number(rows[0]?.floor ?? 1) };
   }
 
   async info(channel: string): Promise<{ count: number; lastOffset: number }> {
