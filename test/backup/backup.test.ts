@@ -1,4 +1,4 @@
-// Backups against real PostgreSQL and s3rver through the `paasport` CLI: backup, lose the data, restore,
+// Backups against real PostgreSQL and MinIO through the `paasport` CLI: backup, lose the data, restore,
 // compare; refusal of non-empty targets without --force; damaged dumps; pruning of a synthetic history in
 // the bucket; and the claim that lets exactly one replica run a scheduled backup.
 import assert from 'node:assert/strict';

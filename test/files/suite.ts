@@ -1,4 +1,4 @@
-// The file API behaviours every storage backend must share, run by s3.test.ts (PostgreSQL + s3rver) and
+// The file API behaviours every storage backend must share, run by s3.test.ts (PostgreSQL + MinIO) and
 // embedded.test.ts (PGlite + files under DATA_DIR): round trips, ranges, direct uploads, limits, aborts, access.
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
@@ -14,7 +14,7 @@ export interface Backend {
   /** Leftovers of failed uploads: pending rows, objects without a ready row, temp files. */
   leftovers(server: TestServer): Promise<{ pending: number; orphanObjects: number; tempFiles: number }>;
   stop(): Promise<void>;
-  /** Whether the URL signer checks signatures (s3rver accepts any SigV4 signature; MinIO does not). */
+  /** Whether the URL signer checks signatures (both the embedded signer and MinIO do). */
   verifiesSignatures: boolean;
   /** Checks a presigned URL points where browsers can reach it. */
   expectPublicUrl(url: string, server: TestServer): void;
@@ -173,7 +173,8 @@ export function fileSuite(backend: Backend): void {
       const got = await fetch(file.url, { headers: admin });
       assert.deepEqual(Buffer.from(await got.arrayBuffer()), body);
       if (backend.verifiesSignatures) {
-        const forged = up.uploadUrl.replace(/signature=[^&]+/, 'signature=AAAA');
+        const forged = up.uploadUrl.replace(/(signature)=[^&]+/i, '$1=AAAA');
+        assert.notEqual(forged, up.uploadUrl);
         const denied = await fetch(forged, { method: 'PUT', body: 'evil' });
         assert.equal(denied.status, 403);
         await denied.text();
@@ -321,6 +322,52 @@ export function fileSuite(backend: Backend): void {
       const part = await fetch(location, { headers: { Range: 'bytes=2-4' } });
       assert.equal(part.status, 206);
       assert.equal(await part.text(), '234');
+    });
+
+    it('refuses tampered and expired signed URLs', async () => {
+      const short = await backend.start({
+        API_KEYS: KEY,
+        FILES_PRESIGN_TTL: '1s',
+        FILES_DOWNLOAD_MODE: 'redirect',
+      });
+      try {
+        const up = await send(`${short.url}/v1/files?name=t.txt`, {
+          headers: { ...admin, 'Content-Type': 'text/plain' },
+          body: 'signed',
+        });
+        const file = parse(up.body);
+        const res = await fetch(file.url, { headers: admin, redirect: 'manual' });
+        const location = res.headers.get('location') ?? '';
+        const tampered = location.replace(
+          /(signature)=([^&])/i,
+          (_m, k: string, c: string) => `${k}=${c === 'a' ? 'b' : 'a'}`,
+        );
+        assert.notEqual(tampered, location);
+        const denied = await fetch(tampered);
+        assert.equal(denied.status, 403, 'a tampered signature is refused');
+        await denied.text();
+        const start = await fetch(`${short.url}/v1/files/uploads`, {
+          method: 'POST',
+          headers: { ...admin, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ name: 'late.bin', contentType: 'application/octet-stream', size: 4 }),
+        });
+        const direct = await json(start);
+        // Past the 1s lifetime (signatures carry whole seconds) both URLs must be refused by the server.
+        await new Promise((r) => setTimeout(r, 2200));
+        const expired = await fetch(location);
+        assert.equal(expired.status, 403, 'an expired download URL is refused');
+        await expired.text();
+        const late = await fetch(direct.uploadUrl, { method: 'PUT', headers: direct.headers, body: 'late' });
+        assert.equal(late.status, 403, 'an expired upload URL is refused');
+        await late.text();
+        const cancel = await fetch(`${short.url}/v1/files/${direct.id}`, {
+          method: 'DELETE',
+          headers: admin,
+        });
+        assert.equal(cancel.status, 204);
+      } finally {
+        await short.close();
+      }
     });
   });
 }

@@ -1,5 +1,6 @@
-// Real services for tests: a throwaway database on the machine's PostgreSQL, a unique Redis key prefix,
-// an s3rver instance on a free port, and the server itself, in-process or as a child process.
+// Real services for tests: a throwaway database on the run's PostgreSQL, the run's Redis (tests use unique
+// key prefixes), the run's MinIO (tests use unique buckets), and the server, in-process or as a child process.
+// scripts/run-tests.mjs starts those services and passes them as TEST_* variables.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -8,8 +9,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 
-export const PG_ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+function runService(name: string): string {
+  const value = process.env[name];
+  if (!value) {
+    throw new Error(
+      `${name} is not set: run the tests with \`npm test\` (scripts/run-tests.mjs starts the services)`,
+    );
+  }
+  return value;
+}
+
+export const PG_ADMIN_URL = runService('TEST_DATABASE_URL');
+export const REDIS_URL = runService('TEST_REDIS_URL');
 export const ROOT = new URL('../../', import.meta.url).pathname;
 
 export const uid = (n = 6) => randomBytes(n).toString('hex');
@@ -55,31 +66,21 @@ export async function tempDir(prefix = 'paasport-'): Promise<{ path: string; rem
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
 }
 
-/** An s3rver (S3-compatible) server on a free loopback port, storing under a temp dir. */
+/**
+ * The run's MinIO (real S3: signatures checked, multipart listed and aborted). Callers use a bucket of their
+ * own, so stop() has nothing to remove; a test that must stop or restart S3 uses ownMinio() instead.
+ */
 export async function startS3(): Promise<{
   endpoint: string;
   accessKey: string;
   secretKey: string;
   stop: () => Promise<void>;
 }> {
-  const { default: S3rver } = (await import('s3rver')) as unknown as {
-    default: new (
-      opts: Record<string, unknown>,
-    ) => { run(): Promise<{ port: number }>; close(): Promise<void> };
-  };
-  const dir = await tempDir('s3rver-');
-  const port = await freePort();
-  const server = new S3rver({ port, address: '127.0.0.1', silent: true, directory: dir.path });
-  await server.run();
   return {
-    endpoint: `http://127.0.0.1:${port}`,
-    // s3rver's built-in credentials.
-    accessKey: 'S3RVER',
-    secretKey: 'S3RVER',
-    stop: async () => {
-      await server.close();
-      await dir.remove();
-    },
+    endpoint: runService('TEST_S3_ENDPOINT'),
+    accessKey: runService('TEST_S3_ACCESS_KEY'),
+    secretKey: runService('TEST_S3_SECRET_KEY'),
+    stop: async () => {},
   };
 }
 

@@ -1,4 +1,4 @@
-// Readiness against real drivers (PostgreSQL, Redis, s3rver), embedded mode, and Redis going away and back.
+// Readiness against real drivers (PostgreSQL, Redis, MinIO), embedded mode, and Redis going away and back.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { migrationNames, startTestServer } from '../helpers/app.js';

@@ -1,21 +1,19 @@
 // HTTP API of the channels: publish (201 after commit, idempotent by id), history, channel info, window
 // count and presence. Every route resolves the caller, applies its rate limit, then checks its grant.
+// Handlers only throw: errors reach the one error middleware (http/errors.ts).
 import { type Request, type RequestHandler, Router } from 'express';
 import type { Authenticator } from '../auth/authenticator.js';
 import { requirePublish, requireSubscribe, resolvePrincipal } from '../auth/http.js';
-import { HttpError } from '../http/errors.js';
+import { invalidInput, rateLimited } from '../errors/domain-error.js';
 import type { ChannelContext } from './context.js';
-import { checkChannel, checkMessageId, ID_RULE, messageJson, ProtocolError } from './frames.js';
+import { messageJson } from './frames.js';
+import { checkChannel, preview, validatePublish } from './inputs.js';
 
 const HISTORY_LIMIT_DEFAULT = 100;
 const HISTORY_LIMIT_MAX = 1000;
 
 function channelOf(req: Request): string {
-  try {
-    return checkChannel(req.params.channel);
-  } catch (err) {
-    throw new HttpError(400, 'invalid_channel', (err as Error).message);
-  }
+  return checkChannel(req.params.channel);
 }
 
 function intParam(req: Request, name: string, fallback: number, min: number, max: number): number {
@@ -23,7 +21,7 @@ function intParam(req: Request, name: string, fallback: number, min: number, max
   if (raw === undefined) return fallback;
   const n = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw new HttpError(400, 'invalid_query', `${name} must be a whole number from ${min} to ${max}`);
+    throw invalidInput('invalid_query', `${name} must be a whole number from ${min} to ${max}`, name);
   }
   return n;
 }
@@ -34,10 +32,10 @@ function timeParam(req: Request, name: string, fallback: Date): Date {
   if (raw === undefined) return fallback;
   const ms = typeof raw !== 'string' ? Number.NaN : /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
   if (!Number.isFinite(ms)) {
-    throw new HttpError(
-      400,
+    throw invalidInput(
       'invalid_query',
       `${name} must be milliseconds since the epoch or an ISO 8601 date`,
+      name,
     );
   }
   return new Date(ms);
@@ -51,10 +49,7 @@ export function rateLimit(ctx: Pick<ChannelContext, 'rateLimiter' | 'metrics'>):
     res.setHeader('RateLimit-Remaining', String(d.remaining));
     if (!d.allowed) {
       ctx.metrics.rateLimited.inc({ transport: 'http' });
-      const seconds = Math.max(1, Math.ceil(d.retryAfterMs / 1000));
-      throw new HttpError(429, 'rate_limited', `rate limit of ${d.limit} requests per window exceeded`, {
-        headers: { 'Retry-After': String(seconds) },
-      });
+      throw rateLimited(d.limit, d.retryAfterMs);
     }
     next();
   };
@@ -69,31 +64,15 @@ export function channelRouter(ctx: ChannelContext, auth: Authenticator): Router 
     requirePublish(req, channel);
     const body = req.body as Record<string, unknown> | undefined;
     if (typeof body !== 'object' || body === null || Array.isArray(body) || !('data' in body)) {
-      throw new HttpError(
-        400,
-        'invalid_body',
-        'body must be a JSON object {"data": <any JSON>, "id"?: string}',
-      );
+      throw invalidInput('invalid_body', 'body must be a JSON object {"data": <any JSON>, "id"?: string}');
     }
     const unknown = Object.keys(body).filter((k) => k !== 'data' && k !== 'id');
     if (unknown.length > 0) {
-      throw new HttpError(
-        400,
-        'invalid_body',
-        `unknown field(s): ${unknown.join(', ')}; expected data and id`,
-      );
+      const shown = unknown.slice(0, 5).map((k) => preview(k, 32));
+      throw invalidInput('invalid_body', `unknown field(s): ${shown.join(', ')}; expected data and id`);
     }
-    let id: string | undefined;
-    try {
-      id = checkMessageId(body.id);
-    } catch (err) {
-      throw new HttpError(400, 'invalid_id', err instanceof ProtocolError ? err.message : `id: ${ID_RULE}`);
-    }
-    const text = JSON.stringify(body.data);
-    if (Buffer.byteLength(text) > ctx.limits.maxDataSize) {
-      throw new HttpError(413, 'message_too_large', `data is larger than ${ctx.limits.maxDataSize} bytes`);
-    }
-    const p = await ctx.publisher.publish(channel, text, id);
+    const input = validatePublish({ channel, data: body.data, id: body.id }, ctx.limits.maxDataSize);
+    const p = await ctx.publisher.publish(input);
     if (p.replayed) res.setHeader('Idempotent-Replayed', 'true');
     res.status(201).json({ channel, offset: p.offset, id: p.id, ts: p.ts });
   });

@@ -6,7 +6,7 @@ import type { WebSocket } from 'ws';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Principal } from '../auth/principal.js';
 import type { Deps } from '../deps.js';
-import { HttpError } from '../http/errors.js';
+import { rateLimited } from '../errors/domain-error.js';
 import type { WsRoute } from '../ws/gateway.js';
 import { createChannelMetrics } from './channel-metrics.js';
 import type { ChannelContext } from './context.js';
@@ -109,9 +109,7 @@ export function createChannels(
       const d = await rateLimiter.take(principal);
       if (!d.allowed) {
         metrics.rateLimited.inc({ transport: 'ws' });
-        throw new HttpError(429, 'rate_limited', `rate limit of ${d.limit} requests per window exceeded`, {
-          headers: { 'Retry-After': String(Math.max(1, Math.ceil(d.retryAfterMs / 1000))) },
-        });
+        throw rateLimited(d.limit, d.retryAfterMs);
       }
       return principal;
     },

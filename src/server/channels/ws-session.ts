@@ -1,15 +1,21 @@
 // One WebSocket connection speaking the channel protocol: parses frames, applies auth and rate limits,
 // subscribes with recovery (replay up to the live seam, then live), publishes with acks, and leaves every
-// channel (and its presence) when the connection ends. Errors become `error` frames; the socket stays up.
+// channel (and its presence) when the connection ends. Every request frame gets exactly one answer; any
+// failure, expected or not, becomes an `error` frame for that request and the socket stays up.
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { denied } from '../auth/authenticator.js';
 import type { Principal } from '../auth/principal.js';
+import { DomainError, internalError, invalidInput, rateLimited } from '../errors/domain-error.js';
+import { type Correlation, toWsFrame } from '../ws/error-frame.js';
+import { correlationOf, decodeFrame, parseClientFrame } from './client-frames.js';
 import type { ChannelContext } from './context.js';
 import type { Subscription } from './fanout.js';
-import { type ClientFrame, errorFrame, messageFrame, ProtocolError, parseClientFrame } from './frames.js';
+import { messageFrame } from './frames.js';
+import { validatePublish } from './inputs.js';
 import type { Peer } from './outbox.js';
 import type { Member } from './presence-store.js';
+import type { RateDecision } from './rate-limit.js';
 
 /** Frames waiting for their rate-limit decision; beyond this the client is flooding. */
 const MAX_BACKLOG = 1000;
@@ -23,6 +29,8 @@ export class Session implements Peer {
   closing = false;
   readonly #id = randomUUID();
   readonly #subs = new Map<string, Entry>();
+  /** Per channel, the tail of its subscribe/unsubscribe work: they run one after the other, in order. */
+  readonly #lanes = new Map<string, Promise<void>>();
   readonly #connectedAt = Date.now();
   #chain: Promise<void> = Promise.resolve();
   #backlog = 0;
@@ -45,72 +53,88 @@ export class Session implements Peer {
     this.ctx.outbox.send(this, text);
   }
 
-  #fail(err: ProtocolError): void {
-    this.#send(errorFrame(err.code, err.message, err.extra));
+  /** The one way a request fails: known errors as they are, anything else logged and answered `internal`. */
+  #fail(err: unknown, at: Correlation = {}): void {
+    let e: DomainError;
+    if (err instanceof DomainError) e = err;
+    else {
+      this.ctx.log.error({ err, ...at }, 'websocket request failed');
+      e = internalError(err);
+    }
+    try {
+      this.#send(toWsFrame(e, at));
+    } catch (sendErr) {
+      this.ctx.log.error({ err: sendErr }, 'sending an error frame failed');
+    }
   }
 
   #receive(data: Buffer, isBinary: boolean): void {
     if (this.closing) return;
-    if (isBinary) {
-      this.#fail(new ProtocolError('invalid_frame', 'binary frames are not supported; send JSON text'));
-      return;
-    }
     if (!this.ctx.limits.rateLimitEnabled) {
-      this.#handleText(data.toString());
+      this.#handle(data, isBinary);
       return;
     }
     if (this.#backlog >= MAX_BACKLOG) {
-      this.#fail(new ProtocolError('rate_limited', 'too many frames waiting; slow down'));
+      this.#fail(new DomainError('rate_limited', 'too many frames waiting; slow down', { status: 429 }));
       return;
     }
     this.#backlog++;
     // Decisions are requested at once (pipelined), but frames are handled in arrival order so one
-    // connection's publishes keep their order.
-    const pending = this.ctx.rateLimiter.take(this.principal);
-    this.#chain = this.#chain.then(async () => {
-      const decision = await pending;
-      this.#backlog--;
-      if (this.closing) return;
-      if (!decision.allowed) {
-        this.ctx.metrics.rateLimited.inc({ transport: 'ws' });
-        this.#fail(
-          new ProtocolError('rate_limited', `rate limit of ${decision.limit} frames per window exceeded`, {
-            retryAfterMs: decision.retryAfterMs,
-          }),
-        );
-        return;
-      }
-      this.#handleText(data.toString());
-    });
+    // connection's publishes keep their order. The decision never rejects: a limiter bug is this frame's error.
+    const pending: Promise<RateDecision | { error: unknown }> = this.ctx.rateLimiter
+      .take(this.principal)
+      .catch((error: unknown) => ({ error }));
+    this.#chain = this.#chain
+      .then(async () => {
+        const decision = await pending;
+        this.#backlog--;
+        if (this.closing) return;
+        if ('error' in decision) return this.#fail(decision.error);
+        if (!decision.allowed) {
+          this.ctx.metrics.rateLimited.inc({ transport: 'ws' });
+          return this.#fail(rateLimited(decision.limit, decision.retryAfterMs, 'frames'));
+        }
+        this.#handle(data, isBinary);
+      })
+      // A rejected chain would leave the socket deaf to every later frame.
+      .catch((err: unknown) => this.ctx.log.error({ err }, 'websocket frame chain failed'));
   }
 
-  #handleText(text: string): void {
-    let frame: ClientFrame;
+  /** Never throws: the frame is answered, whatever happens while handling it. */
+  #handle(data: Buffer, isBinary: boolean): void {
+    let at: Correlation = {};
     try {
-      frame = parseClientFrame(text);
-    } catch (err) {
-      if (err instanceof ProtocolError) {
-        this.#fail(err);
-        return;
+      if (isBinary) throw invalidInput('invalid_frame', 'binary frames are not supported; send JSON text');
+      const raw = decodeFrame(data.toString());
+      at = correlationOf(raw);
+      const frame = parseClientFrame(raw);
+      switch (frame.type) {
+        case 'ping':
+          this.#send(frame.id === undefined ? '{"type":"pong"}' : `{"type":"pong","id":${frame.id}}`);
+          return;
+        case 'subscribe':
+          this.#inLane(frame.channel, at, () => this.#subscribe(frame.channel, frame.since, frame.presence));
+          return;
+        case 'unsubscribe':
+          this.#inLane(frame.channel, at, () => this.#unsubscribe(frame.channel));
+          return;
+        case 'publish':
+          this.#publish(frame.channel, frame.data, frame.id, at);
+          return;
       }
-      throw err;
+    } catch (err) {
+      this.#fail(err, at);
     }
-    switch (frame.type) {
-      case 'ping':
-        this.#send(
-          JSON.stringify(frame.id === undefined ? { type: 'pong' } : { type: 'pong', id: frame.id }),
-        );
-        return;
-      case 'subscribe':
-        void this.#subscribe(frame.channel, frame.since, frame.presence);
-        return;
-      case 'unsubscribe':
-        this.#unsubscribe(frame.channel);
-        return;
-      case 'publish':
-        this.#publish(frame.channel, frame.data, frame.id);
-        return;
-    }
+  }
+
+  /** Runs work after the channel's earlier subscribe/unsubscribe, so back-to-back frames are answered in order. */
+  #inLane(channel: string, at: Correlation, work: () => Promise<void> | void): void {
+    const previous = this.#lanes.get(channel) ?? Promise.resolve();
+    const next = previous.then(work).catch((err: unknown) => this.#fail(err, at));
+    this.#lanes.set(channel, next);
+    void next.then(() => {
+      if (this.#lanes.get(channel) === next) this.#lanes.delete(channel);
+    });
   }
 
   #member(): Member {
@@ -118,21 +142,15 @@ export class Session implements Peer {
   }
 
   async #subscribe(channel: string, since: number | undefined, presence: boolean): Promise<void> {
-    const at = { channel };
-    if (this.#subs.has(channel)) {
-      this.#fail(new ProtocolError('already_subscribed', `already subscribed to "${channel}"`, at));
-      return;
-    }
+    if (this.closing) return;
+    if (this.#subs.has(channel))
+      throw invalidInput('already_subscribed', `already subscribed to "${channel}"`);
     if (this.#subs.size >= this.ctx.limits.maxSubscriptions) {
       const max = this.ctx.limits.maxSubscriptions;
-      this.#fail(new ProtocolError('too_many_subscriptions', `at most ${max} channels per connection`, at));
-      return;
+      throw invalidInput('too_many_subscriptions', `at most ${max} channels per connection`);
     }
-    if (!this.principal.canSubscribe(channel)) {
-      const e = denied(this.principal, `subscribing to channel "${channel}"`);
-      this.#fail(new ProtocolError(e.code, e.message, at));
-      return;
-    }
+    if (!this.principal.canSubscribe(channel))
+      throw denied(this.principal, `subscribing to channel "${channel}"`);
     const entry: Entry = { sub: null, cancelled: false };
     this.#subs.set(channel, entry);
     const sub: Subscription = { peer: this, channel, presence, queue: null };
@@ -142,8 +160,7 @@ export class Session implements Peer {
     } catch (err) {
       this.ctx.log.warn({ err, channel }, 'subscribe failed');
       if (this.#subs.get(channel) === entry) this.#subs.delete(channel);
-      this.#fail(new ProtocolError('subscribe_failed', 'subscribing failed; retry shortly', at));
-      return;
+      throw new DomainError('subscribe_failed', 'subscribing failed; retry shortly', { status: 503 });
     }
     if (entry.cancelled || this.closing) {
       this.ctx.fanout.detach(sub);
@@ -175,11 +192,9 @@ export class Session implements Peer {
   }
 
   #unsubscribe(channel: string): void {
+    if (this.closing) return;
     const entry = this.#subs.get(channel);
-    if (!entry) {
-      this.#fail(new ProtocolError('not_subscribed', `not subscribed to "${channel}"`, { channel }));
-      return;
-    }
+    if (!entry) throw invalidInput('not_subscribed', `not subscribed to "${channel}"`);
     this.#leave(channel, entry);
     this.#send(JSON.stringify({ type: 'unsubscribed', channel }));
   }
@@ -192,26 +207,17 @@ export class Session implements Peer {
     this.ctx.track(this.ctx.presence.leave(channel, this.#member()), 'presence leave');
   }
 
-  #publish(channel: string, data: unknown, id: string | undefined): void {
-    const at = id === undefined ? { channel } : { channel, id };
-    if (!this.principal.canPublish(channel)) {
-      const e = denied(this.principal, `publishing to channel "${channel}"`);
-      this.#fail(new ProtocolError(e.code, e.message, at));
-      return;
-    }
-    const text = JSON.stringify(data);
-    if (Buffer.byteLength(text) > this.ctx.limits.maxDataSize) {
-      const max = this.ctx.limits.maxDataSize;
-      this.#fail(new ProtocolError('message_too_large', `data is larger than ${max} bytes`, at));
-      return;
-    }
-    this.ctx.publisher.publish(channel, text, id).then(
+  #publish(channel: string, data: unknown, id: unknown, at: Correlation): void {
+    if (!this.principal.canPublish(channel))
+      throw denied(this.principal, `publishing to channel "${channel}"`);
+    const input = validatePublish({ channel, data, id }, this.ctx.limits.maxDataSize);
+    this.ctx.publisher.publish(input).then(
       (p) => this.#send(JSON.stringify({ type: 'ack', id: p.id, channel, offset: p.offset, ts: p.ts })),
       (err: unknown) => {
+        if (err instanceof DomainError) return this.#fail(err, at);
         this.ctx.log.error({ err, channel }, 'publish failed');
-        this.#fail(
-          new ProtocolError('publish_failed', 'the message was not stored; retry with the same id', at),
-        );
+        const message = 'the message was not stored; retry with the same id';
+        this.#fail(new DomainError('publish_failed', message, { status: 503 }), at);
       },
     );
   }

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { Authenticator } from '../auth/authenticator.js';
 import { resolvePrincipal } from '../auth/http.js';
 import { ObjectNotFoundError } from '../drivers/object-store/index.js';
+import { parseWith } from '../errors/domain-error.js';
 import { HttpError } from '../http/errors.js';
 import { assertCanRead, fileNotFound } from './access.js';
 import { contentDisposition } from './names.js';
@@ -82,13 +83,10 @@ export function filesRouter(o: FilesRouterOptions): Router {
   });
 
   router.post('/v1/files/uploads', authed, express.json({ limit: '16kb' }), async (req, res) => {
-    const parsed = directBody.safeParse(req.body ?? {});
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
-      throw new HttpError(400, 'invalid_body', problems.join('; '), { details: problems });
-    }
-    const started = await service.createDirect(req.principal, parsed.data, (id, seconds) =>
-      presigner.uploadUrl({ id, ttl: seconds, base: baseOf(req) }),
+    const started = await service.createDirect(
+      req.principal,
+      parseWith(directBody, req.body ?? {}),
+      (id, seconds) => presigner.uploadUrl({ id, ttl: seconds, base: baseOf(req) }),
     );
     res.status(201).json({
       id: started.id,

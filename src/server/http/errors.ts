@@ -1,16 +1,20 @@
-// The one error path: handlers throw HttpError (or let anything else escape) and errorMiddleware maps it
-// to {"error":{"code","message"}} with the right status; unexpected errors are logged and answered 500.
+// The one HTTP error path: handlers throw a DomainError (or let anything else escape), Express 5 forwards
+// async throws here, and toHttp maps it to {"error":{"code","message","field"?,"details"?}} with its status
+// and Retry-After. Unexpected errors are logged and answered 500 `internal`. The WebSocket upgrade uses it too.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { ZodError } from 'zod';
+import { DomainError, fromZodError, internalError } from '../errors/domain-error.js';
 import type { Logger } from '../logger.js';
 
-export class HttpError extends Error {
+/** A DomainError raised by HTTP-only code, which may add response headers (Content-Range, Accept, ...). */
+export class HttpError extends DomainError {
   constructor(
-    readonly status: number,
-    readonly code: string,
+    status: number,
+    code: string,
     message: string,
     readonly options: { cause?: unknown; headers?: Record<string, string>; details?: unknown } = {},
   ) {
-    super(message, { cause: options.cause });
+    super(code, message, { status, cause: options.cause, details: options.details });
     this.name = 'HttpError';
   }
 }
@@ -18,36 +22,63 @@ export class HttpError extends Error {
 export const badRequest = (message: string, code = 'bad_request') => new HttpError(400, code, message);
 export const notFound = (message: string, code = 'not_found') => new HttpError(404, code, message);
 
-/** Errors raised by body-parser and friends carry a status and a type; keep their status, name the problem. */
-function fromFrameworkError(err: { status?: number; type?: string; message?: string }): HttpError | null {
-  if (typeof err.status !== 'number' || err.status < 400 || err.status >= 500) return null;
-  switch (err.type) {
+export interface HttpErrorResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: { error: { code: string; message: string; field?: string; details?: unknown } };
+}
+
+/** Errors raised by body-parser and the router carry a status and a type; keep their status, name the problem. */
+function fromFrameworkError(err: unknown): DomainError | undefined {
+  const e = err as { status?: unknown; type?: unknown; message?: unknown } | null;
+  if (typeof e?.status !== 'number' || e.status < 400 || e.status >= 500) return undefined;
+  const message = typeof e.message === 'string' ? e.message : 'bad request';
+  switch (e.type) {
     case 'entity.parse.failed':
-      return new HttpError(400, 'invalid_json', `request body is not valid JSON: ${err.message}`);
+      return new DomainError('invalid_json', `request body is not valid JSON: ${message}`);
     case 'entity.too.large':
-      return new HttpError(413, 'payload_too_large', 'request body is larger than the configured limit');
+      return new DomainError('payload_too_large', 'request body is larger than the configured limit', {
+        status: 413,
+      });
     case 'encoding.unsupported':
-      return new HttpError(415, 'unsupported_encoding', err.message ?? 'unsupported content encoding');
+      return new DomainError('unsupported_encoding', message, { status: 415 });
     default:
-      return new HttpError(err.status, 'bad_request', err.message ?? 'bad request');
+      return new DomainError('bad_request', message, { status: e.status });
   }
+}
+
+/** The DomainError an escaped error stands for; undefined when it is unexpected (a bug or an outage). */
+export function asDomainError(err: unknown): DomainError | undefined {
+  if (err instanceof DomainError) return err;
+  if (err instanceof ZodError) return fromZodError(err);
+  return fromFrameworkError(err);
+}
+
+export function toHttp(err: DomainError): HttpErrorResponse {
+  const headers: Record<string, string> = {};
+  if (err.retryAfterMs !== undefined) {
+    headers['Retry-After'] = String(Math.max(1, Math.ceil(err.retryAfterMs / 1000)));
+  }
+  if (err instanceof HttpError) Object.assign(headers, err.options.headers);
+  const body: HttpErrorResponse['body']['error'] = { code: err.code, message: err.message };
+  if (err.field !== undefined) body.field = err.field;
+  if (err.details !== undefined) body.details = err.details;
+  return { status: err.status, headers, body: { error: body } };
 }
 
 export function errorMiddleware(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const known = err instanceof HttpError ? err : fromFrameworkError(err);
+    const known = asDomainError(err);
     if (!known || known.status >= 500) {
       (req as { log?: Logger }).log?.error({ err }, 'request failed') ?? log.error({ err }, 'request failed');
     }
-    const e = known ?? new HttpError(500, 'internal', 'internal server error');
     if (res.headersSent) {
       res.destroy();
       return;
     }
-    for (const [k, v] of Object.entries(e.options.headers ?? {})) res.setHeader(k, v);
-    const body: { code: string; message: string; details?: unknown } = { code: e.code, message: e.message };
-    if (e.options.details !== undefined) body.details = e.options.details;
-    res.status(e.status).json({ error: body });
+    const { status, headers, body } = toHttp(known ?? internalError(err));
+    for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+    res.status(status).json(body);
   };
 }
 

@@ -1,15 +1,17 @@
 // WebSocket gateway on the HTTP server's port (`ws` in noServer mode): routes upgrades by path, authenticates
 // before accepting, enforces the per-replica connection cap and frame size, pings to find dead peers,
-// and closes every socket with 1012 ("restart, reconnect") when the replica drains.
+// and closes every socket with 1012 ("restart, reconnect") when the replica drains. Refusals go through the
+// same toHttp mapping as every HTTP error.
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { HttpError } from '../http/errors.js';
+import { DomainError, internalError } from '../errors/domain-error.js';
+import { asDomainError, toHttp } from '../http/errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 
 export interface WsRoute<A = unknown> {
-  /** Runs before the upgrade is accepted; throw HttpError to refuse it with that status. */
+  /** Runs before the upgrade is accepted; throw a DomainError to refuse it with that status. */
   authenticate(req: IncomingMessage, url: URL): Promise<A> | A;
   onConnection(ws: WebSocket, req: IncomingMessage, auth: A): void;
 }
@@ -22,6 +24,8 @@ export interface GatewayOptions {
 }
 
 export const CLOSE_RESTART = 1012;
+/** Close code for a connection the server failed to set up. */
+export const CLOSE_INTERNAL = 1011;
 
 export class Gateway {
   readonly wss: WebSocketServer;
@@ -57,7 +61,7 @@ export class Gateway {
     server.on('upgrade', (req, socket, head) => {
       this.#upgrade(req, socket, head).catch((err: unknown) => {
         this.log.error({ err }, 'websocket upgrade failed');
-        reject(socket, new HttpError(500, 'internal', 'internal server error'));
+        reject(socket, internalError(err));
       });
     });
   }
@@ -67,20 +71,24 @@ export class Gateway {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = this.#routes.get(url.pathname);
     if (!route)
-      return reject(socket, new HttpError(404, 'route_not_found', `no WebSocket route at ${url.pathname}`));
+      return reject(
+        socket,
+        new DomainError('route_not_found', `no WebSocket route at ${url.pathname}`, { status: 404 }),
+      );
     if (!this.#accepting)
-      return reject(socket, new HttpError(503, 'draining', 'server is restarting, reconnect'));
+      return reject(socket, new DomainError('draining', 'server is restarting, reconnect', { status: 503 }));
     if (this.wss.clients.size >= this.opts.maxConnections) {
       return reject(
         socket,
-        new HttpError(503, 'too_many_connections', 'connection limit of this replica reached'),
+        new DomainError('too_many_connections', 'connection limit of this replica reached', { status: 503 }),
       );
     }
     let auth: never;
     try {
       auth = (await route.authenticate(req, url)) as never;
     } catch (err) {
-      if (err instanceof HttpError) return reject(socket, err);
+      const known = asDomainError(err);
+      if (known) return reject(socket, known);
       throw err;
     }
     if (socket.destroyed) return;
@@ -90,7 +98,12 @@ export class Gateway {
       ws.on('pong', () => this.#alive.add(ws));
       ws.on('close', () => this.metrics.wsConnections.dec());
       ws.on('error', (err) => this.log.debug({ err: err.message }, 'websocket error'));
-      route.onConnection(ws, req, auth);
+      try {
+        route.onConnection(ws, req, auth);
+      } catch (err) {
+        this.log.error({ err }, 'websocket connection setup failed');
+        ws.close(CLOSE_INTERNAL, 'internal error');
+      }
     });
   }
 
@@ -118,13 +131,14 @@ export class Gateway {
   }
 }
 
-function reject(socket: Duplex, err: HttpError): void {
+function reject(socket: Duplex, err: DomainError): void {
   if (socket.destroyed) return;
-  const body = JSON.stringify({ error: { code: err.code, message: err.message } });
-  const extra = Object.entries(err.options.headers ?? {})
+  const { status, headers, body } = toHttp(err);
+  const text = JSON.stringify(body);
+  const extra = Object.entries(headers)
     .map(([k, v]) => `${k}: ${v}\r\n`)
     .join('');
   socket.end(
-    `HTTP/1.1 ${err.status} ${err.code}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}Connection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${err.code}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\n${extra}Connection: close\r\n\r\n${text}`,
   );
 }

@@ -5,7 +5,7 @@ import type { Authenticator } from '../../auth/authenticator.js';
 import { CHANNEL_NAME_RULE, isValidPattern } from '../../auth/channel-names.js';
 import { requireAdmin, resolvePrincipal } from '../../auth/http.js';
 import { FILE_PERMISSIONS, MAX_TOKEN_TTL_S } from '../../auth/tokens.js';
-import { HttpError } from '../errors.js';
+import { parseWith } from '../../errors/domain-error.js';
 
 const pattern = z.string().refine(isValidPattern, {
   error: `expected a channel name (${CHANNEL_NAME_RULE}), optionally ending in *`,
@@ -25,12 +25,7 @@ export function tokensRouter(auth: Authenticator): Router {
   const router = Router();
   router.post('/v1/tokens', resolvePrincipal(auth), async (req, res) => {
     requireAdmin(req);
-    const parsed = body.safeParse(req.body ?? {});
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
-      throw new HttpError(400, 'invalid_body', problems.join('; '), { details: problems });
-    }
-    const { sub, files, ...grant } = parsed.data;
+    const { sub, files, ...grant } = parseWith(body, req.body ?? {});
     res.status(201).json(
       await auth.tokens.issue({
         ...grant,

@@ -1,0 +1,140 @@
+// Publisher batching with the real Publisher, the in-process bus and a store that behaves like the append
+// statement (atomic per call, ids unique per channel, offsets in input order, refusing a whole statement when
+// one item's content is bad): one bad item never fails the others, outages fail the batch without splitting,
+// retries in a batch are replays, and a delivery failure after commit does not turn into a publish failure.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { setImmediate as roundTrip } from 'node:timers/promises';
+import { Counter } from 'prom-client';
+import type { Delivery } from '../../src/server/channels/frames.js';
+import { validatePublish } from '../../src/server/channels/inputs.js';
+import { type Published, Publisher } from '../../src/server/channels/publisher.js';
+import type { Appended, AppendItem } from '../../src/server/channels/store.js';
+import { createMemoryBus } from '../../src/server/drivers/bus/memory.js';
+import { DomainError } from '../../src/server/errors/domain-error.js';
+import { silentLogger } from '../../src/server/logger.js';
+
+/** One channel's messages as the append statement keeps them. */
+class StatementStore {
+  readonly stored = new Map<string, Appended>();
+  readonly statements: number[] = [];
+  /** Errors the next statements fail with before touching anything (an outage). */
+  readonly outages: unknown[] = [];
+
+  constructor(private readonly refuses: (item: AppendItem) => boolean = () => false) {}
+
+  async append(_channel: string, items: AppendItem[]): Promise<Appended[]> {
+    this.statements.push(items.length);
+    await roundTrip();
+    const outage = this.outages.shift();
+    if (outage) throw outage;
+    if (new Set(items.map((i) => i.id)).size !== items.length) throw new Error('ids must be unique per call');
+    // Like PostgreSQL refusing one row's json: the whole statement fails and nothing is written.
+    if (items.some(this.refuses)) {
+      throw Object.assign(new Error('invalid input syntax for type json'), { code: '22P02' });
+    }
+    const ts = Date.now();
+    return items.map((item) => {
+      const existing = this.stored.get(item.id);
+      if (existing) return { ...existing, replayed: true };
+      const m = { offset: this.stored.size + 1, id: item.id, data: item.data, ts, replayed: false };
+      this.stored.set(item.id, m);
+      return m;
+    });
+  }
+}
+
+function setup(store: StatementStore, local: (channel: string, d: Delivery[]) => void = () => {}) {
+  const delivered: Delivery[] = [];
+  const fanout = {
+    local: (channel: string, d: Delivery[]) => {
+      delivered.push(...d);
+      local(channel, d);
+    },
+    topic: (channel: string) => `ch:${channel}`,
+  };
+  const published = new Counter({ name: 'published_total', help: 'test', registers: [] });
+  const publisher = new Publisher(store, fanout, createMemoryBus(), { published }, silentLogger());
+  const publish = (data: unknown, id?: string) =>
+    publisher.publish(validatePublish({ channel: 'room', data, id }, 1 << 20));
+  return { publish, delivered, published };
+}
+
+describe('Publisher', () => {
+  it('one item the database refuses fails alone; the 199 others commit once, in order', async () => {
+    const store = new StatementStore((item) => item.data === '"poison"');
+    const { publish, delivered } = setup(store);
+    const results = await Promise.allSettled(
+      Array.from({ length: 200 }, (_, n) =>
+        n === 137 ? publish('poison', 'bad') : publish({ n }, `id-${n}`),
+      ),
+    );
+    const bad = results[137];
+    assert.equal(bad?.status, 'rejected');
+    const reason = (bad as PromiseRejectedResult).reason;
+    assert.ok(reason instanceof DomainError);
+    assert.deepEqual([reason.code, reason.status], ['invalid_data', 400]);
+    const good = results.filter((_r, n) => n !== 137) as PromiseFulfilledResult<Published>[];
+    assert.ok(good.every((r) => r.status === 'fulfilled'));
+    assert.deepEqual(
+      good.map((r) => r.value.offset),
+      Array.from({ length: 199 }, (_, k) => k + 1),
+    );
+    assert.ok(good.every((r) => !r.value.replayed));
+    assert.equal(store.stored.size, 199);
+    assert.equal(store.stored.has('bad'), false);
+    assert.deepEqual(
+      delivered.map((d) => d.offset),
+      Array.from({ length: 199 }, (_, k) => k + 1),
+    );
+    // Splitting isolates the bad item in a logarithmic number of statements, not one per item.
+    assert.ok(store.statements.length <= 2 * Math.ceil(Math.log2(200)) + 1, `${store.statements.length}`);
+  });
+
+  it('an outage fails the whole batch without splitting it, and the next batch goes through', async () => {
+    const store = new StatementStore();
+    const outage = Object.assign(new Error('Connection terminated unexpectedly'), { code: 'ECONNRESET' });
+    store.outages.push(outage);
+    const { publish } = setup(store);
+    const results = await Promise.allSettled(Array.from({ length: 50 }, (_, n) => publish(n)));
+    assert.ok(results.every((r) => r.status === 'rejected' && r.reason === outage));
+    assert.deepEqual(store.statements, [50]);
+    assert.equal((await publish('after')).offset, 1);
+  });
+
+  it('the same id twice in one batch is written once; the second is a replay of the first', async () => {
+    const store = new StatementStore();
+    const { publish } = setup(store);
+    const [a, b, c] = await Promise.all([publish(1, 'same'), publish(2, 'same'), publish(3)]);
+    assert.deepEqual([a.offset, a.replayed], [1, false]);
+    assert.deepEqual([b.offset, b.replayed, b.id], [1, true, 'same']);
+    assert.equal(c.offset, 2);
+    assert.equal(store.stored.size, 2);
+  });
+
+  it('a delivery failure after commit still reports the publishes as committed', async () => {
+    const store = new StatementStore();
+    const { publish, published } = setup(store, () => {
+      throw new Error('fan-out bug');
+    });
+    const results = await Promise.all([publish('a'), publish('b')]);
+    assert.deepEqual(
+      results.map((r) => r.offset),
+      [1, 2],
+    );
+    assert.equal((await published.get()).values[0]?.value, 2);
+    assert.equal((await publish('c')).offset, 3);
+  });
+
+  it('keeps submission order across batches larger than one statement', async () => {
+    const store = new StatementStore();
+    const { publish } = setup(store);
+    const results = await Promise.all(Array.from({ length: 1200 }, (_, n) => publish(n)));
+    assert.deepEqual(
+      results.map((r) => r.offset),
+      Array.from({ length: 1200 }, (_, k) => k + 1),
+    );
+    assert.ok(store.statements.length >= 3);
+    assert.ok(store.statements.every((n) => n <= 500));
+  });
+});
