@@ -301,6 +301,34 @@ export function fileSuite(backend: Backend): void {
       assert.equal(await status(bob, 'DELETE'), 404);
       assert.equal(await status(aliceAgain, 'DELETE'), 204);
       assert.equal(await status(admin), 404);
+      // A token without `sub` owns its uploads by its id; a subject chosen to look like that id owns nothing.
+      const anonRes = await fetch(`${server.url}/v1/tokens`, {
+        method: 'POST',
+        headers: { ...admin, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ files: ['upload'] }),
+      });
+      const anonToken = (await json(anonRes)).token as string;
+      const jti = JSON.parse(Buffer.from(anonToken.split('.')[1] ?? '', 'base64url').toString())
+        .jti as string;
+      const anonUp = await send(`${server.url}/v1/files?name=n.txt`, {
+        headers: { ...auth(anonToken), 'Content-Type': 'text/plain' },
+        body: 'n',
+      });
+      assert.equal(anonUp.status, 201);
+      const anonFile = parse(anonUp.body);
+      assert.equal(anonFile.owner, null);
+      const mimic = await mint({ sub: `token:${jti}` });
+      const mimicStatus = async (method: string) =>
+        fetch(anonFile.url, { method, headers: mimic }).then(async (r) => {
+          await r.arrayBuffer();
+          return r.status;
+        });
+      assert.equal(await mimicStatus('GET'), 404);
+      assert.equal(await mimicStatus('DELETE'), 404);
+      const own = await fetch(anonFile.url, { headers: auth(anonToken) });
+      assert.equal(own.status, 200);
+      assert.equal(await own.text(), 'n');
+      await fetch(anonFile.url, { method: 'DELETE', headers: admin }).then((r) => r.arrayBuffer());
       assert.equal((await server.deps.store.stat(`files/${file.id}`)) === null, true);
       await clean(server);
     });

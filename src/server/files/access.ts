@@ -1,6 +1,7 @@
 // Who may do what with files. API keys: everything. Client tokens: upload with the `upload` permission,
 // read any file with `read`, and always read and delete the files they own (owner = the token's `sub`,
-// or the token itself when it has none). Anonymous callers: nothing.
+// or the token itself when it has none). Anonymous callers: nothing. Owners are stored namespaced
+// (`sub:<subject>`, `jti:<token id>`), so a token minted with any chosen `sub` never matches a token id.
 import { denied } from '../auth/authenticator.js';
 import type { Principal } from '../auth/principal.js';
 import { HttpError } from '../http/errors.js';
@@ -8,7 +9,12 @@ import type { FileRecord } from './repository.js';
 
 export function ownerOf(p: Principal): string | null {
   if (p.kind !== 'token') return null;
-  return p.sub ?? p.id;
+  return p.sub !== undefined ? `sub:${p.sub}` : `jti:${p.id.slice('token:'.length)}`;
+}
+
+/** The owner as the API shows it: the subject, or null for API-key uploads and tokens without one. */
+export function ownerLabel(owner: string | null): string | null {
+  return owner?.startsWith('sub:') ? owner.slice(4) : null;
 }
 
 export function assertCanUpload(p: Principal): void {

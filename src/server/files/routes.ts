@@ -10,7 +10,7 @@ import { resolvePrincipal } from '../auth/http.js';
 import { ObjectNotFoundError } from '../drivers/object-store/index.js';
 import { parseWith } from '../errors/domain-error.js';
 import { HttpError } from '../http/errors.js';
-import { assertCanRead, fileNotFound } from './access.js';
+import { assertCanRead, fileNotFound, ownerLabel } from './access.js';
 import { contentDisposition } from './names.js';
 import type { LocalSigner, Presigner } from './presigner.js';
 import { parseRange } from './range.js';
@@ -41,7 +41,7 @@ export function describe(f: FileRecord, base: string) {
     contentType: f.contentType,
     size: f.size,
     sha256: f.sha256,
-    owner: f.owner,
+    owner: ownerLabel(f.owner),
     createdAt: f.createdAt.toISOString(),
     url: `${base}/v1/files/${f.id}`,
   };
