@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { backupName, parseBackupName } from '../../src/server/backups/catalog.js';
-import { isoWeek, retention } from '../../src/server/backups/retention.js';
+import { bucketKeys, isoWeek, retention } from '../../src/server/backups/retention.js';
 
 const policy = { daily: 7, weekly: 4, monthly: 12, timeZone: 'UTC' };
 const at = (iso: string) => ({ name: iso, at: new Date(iso) });
@@ -105,7 +105,45 @@ describe('backup retention', () => {
     ]);
   });
 
+  it('counts weeks and months in BACKUP_TIMEZONE too', () => {
+    // Sunday 23:30 UTC is Monday in Berlin (a new ISO week); 31 Jan 23:30 UTC is 1 Feb there.
+    const sunday = at('2026-03-15T23:30:00Z');
+    const saturday = at('2026-03-14T10:00:00Z');
+    const weekly = { daily: 0, weekly: 7, monthly: 0 };
+    assert.deepEqual(
+      [...retention([sunday, saturday], { ...weekly, timeZone: 'UTC' }).keys()],
+      [sunday.name],
+    );
+    assert.deepEqual(
+      [...retention([sunday, saturday], { ...weekly, timeZone: 'Europe/Berlin' }).keys()].sort(),
+      [saturday.name, sunday.name].sort(),
+    );
+    assert.deepEqual(bucketKeys(new Date('2026-01-31T23:30:00Z'), 'Europe/Berlin'), {
+      daily: '2026-02-01',
+      weekly: '2026-W05',
+      monthly: '2026-02',
+    });
+    assert.deepEqual(bucketKeys(new Date('2026-01-31T23:30:00Z'), 'America/New_York').monthly, '2026-01');
+  });
+
+  it('orders backups of the same instant by name, so the choice is stable', () => {
+    const when = new Date('2026-03-15T03:00:00Z');
+    const same = [
+      { name: 'b', at: when },
+      { name: 'a', at: when },
+    ];
+    const keep = retention(same, { daily: 1, weekly: 0, monthly: 0, timeZone: 'UTC' });
+    assert.deepEqual([...keep.entries()], [['b', ['newest', 'daily']]]);
+    assert.deepEqual(
+      [...retention([...same].reverse(), { daily: 1, weekly: 0, monthly: 0, timeZone: 'UTC' })],
+      [...keep],
+    );
+  });
+
   it('numbers ISO weeks across year boundaries', () => {
+    assert.deepEqual(isoWeek(2020, 12, 31), { year: 2020, week: 53 });
+    assert.deepEqual(isoWeek(2026, 1, 1), { year: 2026, week: 1 });
+    assert.deepEqual(isoWeek(2027, 1, 1), { year: 2026, week: 53 });
     assert.deepEqual(isoWeek(2021, 1, 3), { year: 2020, week: 53 });
     assert.deepEqual(isoWeek(2024, 12, 30), { year: 2025, week: 1 });
     assert.deepEqual(isoWeek(2026, 3, 15), { year: 2026, week: 11 });

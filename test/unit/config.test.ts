@@ -1,12 +1,13 @@
-// Config loading: defaults, every bad variable named in one error, production secret rules, docs drift.
+// Config loading as a pure function: defaults, every bad variable named in one error, cross-field rules,
+// production secret rules, and the generated docs kept in step with the settings.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { renderConfigurationMd, renderEnvExample } from '../../src/server/config/docs.js';
 import { ConfigError, loadConfig } from '../../src/server/config/load.js';
 import { allSettings } from '../../src/server/config/sections.js';
-import { ROOT } from '../helpers/services.js';
+
+const ROOT = new URL('../../', import.meta.url);
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -26,6 +27,42 @@ describe('config', () => {
     assert.equal(config.redis.url, undefined);
     assert.equal(config.storage.endpoint, undefined);
     assert.equal(config.env.DRAIN_TIMEOUT, 8000);
+    assert.equal(config.auth.jwtSecretGenerated, true);
+  });
+
+  it('applies every documented default', () => {
+    const { env, database, redis, storage, auth, production } = loadConfig({});
+    assert.equal(production, false);
+    assert.equal(env.NODE_ENV, 'development');
+    assert.equal(env.HOST, '0.0.0.0');
+    assert.equal(env.TRUST_PROXY, 'loopback,linklocal,uniquelocal');
+    assert.deepEqual(env.CORS_ORIGINS, []);
+    assert.equal(env.WS_MAX_BUFFERED, 1024 * 1024);
+    assert.equal(env.WS_MAX_PAYLOAD, 64 * 1024);
+    assert.equal(env.WS_PER_MESSAGE_DEFLATE, false);
+    assert.equal(env.CHANNEL_RETENTION_MAX_AGE, 0);
+    assert.equal(env.CHANNEL_RETENTION_MAX_MESSAGES, 0);
+    assert.equal(env.BACKUP_TIMEZONE, 'UTC');
+    assert.deepEqual(database, {
+      url: undefined,
+      poolMax: 10,
+      connectTimeoutMs: 5000,
+      statementTimeoutMs: 30_000,
+      dataDir: './data',
+    });
+    assert.deepEqual(redis, { url: undefined, keyPrefix: 'paasport:', probeIntervalMs: 5000 });
+    assert.equal(storage.bucket, 'paasport');
+    assert.equal(storage.pathStyle, true);
+    assert.deepEqual(auth.apiKeys, []);
+    assert.deepEqual(auth.publicChannels, []);
+    assert.match(auth.jwtSecret, /^[0-9a-f]{64}$/);
+    assert.notEqual(loadConfig({}).auth.jwtSecret, auth.jwtSecret, 'a fresh secret per load');
+  });
+
+  it('treats an empty variable as unset', () => {
+    const config = loadConfig({ PORT: '', DATABASE_URL: '', JWT_SECRET: '' });
+    assert.equal(config.env.PORT, 3000);
+    assert.equal(config.database.url, undefined);
     assert.equal(config.auth.jwtSecretGenerated, true);
   });
 
@@ -68,6 +105,52 @@ describe('config', () => {
     assert.match(problems.find((p) => p.startsWith('PORT'))!, /port number/);
   });
 
+  it('reports single-field and cross-field problems together', () => {
+    const problems = problemsOf({
+      WS_MAX_BUFFERED: 'lots',
+      S3_PUBLIC_ENDPOINT: 'https://files.example.com',
+      PUBLIC_CHANNELS: 'news,bad pattern',
+      BACKUP_TIMEZONE: 'Mars/Olympus',
+      CHANNEL_RETENTION_MAX_MESSAGES: '-1',
+    });
+    assert.deepEqual(problems.map((p) => p.split(':')[0]).sort(), [
+      'BACKUP_TIMEZONE',
+      'CHANNEL_RETENTION_MAX_MESSAGES',
+      'PUBLIC_CHANNELS',
+      'S3_PUBLIC_ENDPOINT',
+      'WS_MAX_BUFFERED',
+    ]);
+    assert.ok(problems.includes('S3_PUBLIC_ENDPOINT: only meaningful with S3_ENDPOINT set'));
+    assert.match(problems.find((p) => p.startsWith('WS_MAX_BUFFERED'))!, /got "lots"/);
+    const error = (() => {
+      try {
+        loadConfig({ PORT: 'x', LOG_LEVEL: 'y' });
+      } catch (err) {
+        return err as Error;
+      }
+    })();
+    assert.match(
+      error?.message ?? '',
+      /^Invalid configuration \(2 problems\):\n {2}- PORT: .*\n {2}- LOG_LEVEL: /,
+    );
+  });
+
+  it('derives the object storage slice: public endpoint defaults to the endpoint', () => {
+    const s3 = { S3_ENDPOINT: 'http://minio:9000', S3_ACCESS_KEY: 'ak', S3_SECRET_KEY: 'sk' };
+    assert.equal(loadConfig(s3).storage.publicEndpoint, 'http://minio:9000');
+    const split = loadConfig({ ...s3, S3_PUBLIC_ENDPOINT: 'https://files.example.com' });
+    assert.equal(split.storage.endpoint, 'http://minio:9000');
+    assert.equal(split.storage.publicEndpoint, 'https://files.example.com');
+    assert.equal(split.storage.accessKey, 'ak');
+  });
+
+  it('keeps a given JWT secret and reads public channel patterns', () => {
+    const config = loadConfig({ JWT_SECRET: 'given', PUBLIC_CHANNELS: 'news, public-*' });
+    assert.equal(config.auth.jwtSecret, 'given');
+    assert.equal(config.auth.jwtSecretGenerated, false);
+    assert.deepEqual(config.auth.publicChannels, ['news', 'public-*']);
+  });
+
   it('never echoes secret values in errors', () => {
     const problems = problemsOf({ DATABASE_URL: 'mysql://user:hunter2@db/x' });
     assert.ok(!problems.join('\n').includes('hunter2'));
@@ -99,12 +182,12 @@ describe('config', () => {
       assert.ok(md.includes(`\`${name}\``), `${name} undocumented`);
     const hint = 'run `npm run docs:config` to regenerate';
     assert.equal(
-      readFileSync(join(ROOT, 'docs/configuration.md'), 'utf8'),
+      readFileSync(new URL('docs/configuration.md', ROOT), 'utf8'),
       md,
       `docs/configuration.md drifted: ${hint}`,
     );
     assert.equal(
-      readFileSync(join(ROOT, '.env.example'), 'utf8'),
+      readFileSync(new URL('.env.example', ROOT), 'utf8'),
       renderEnvExample(),
       `.env.example drifted: ${hint}`,
     );
