@@ -16,7 +16,7 @@ import { swarmTarget } from '../../src/generator/targets/swarm/index.js';
 import { cases, fileText, generateCase, loadModel, repoRoot, writeTree } from './helpers.js';
 import { checkCoolifyTemplate } from './rules/coolify-rules.js';
 
-const schemas = '/work/shared/schemas';
+const schemas = join(repoRoot, 'test/fixtures/schemas');
 const composeSchema = new Ajv2020({ strict: false, allErrors: true }).compile(
   JSON.parse(readFileSync(join(schemas, 'compose-spec.schema.json'), 'utf8')),
 );
