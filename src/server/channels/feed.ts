@@ -49,6 +49,8 @@ export class Feed {
   start(after: number): void {
     this.delivered = after;
     this.initialized = true;
+    // Arrivals held before the start may be old; once started, only offsets above delivered are held.
+    for (const offset of this.#held.keys()) if (offset <= after) this.#held.delete(offset);
     this.#drain();
   }
 
@@ -76,6 +78,7 @@ export class Feed {
       if (offset > this.delivered + 1) this.#lose(this.delivered + 1, offset - 1, reason);
       if (offset > to) break;
       this.#emit(this.#held.get(offset) as string);
+      this.#held.delete(offset);
       this.delivered = offset;
     }
     this.#drain();
@@ -95,10 +98,10 @@ export class Feed {
     for (;;) {
       const next = this.#held.get(this.delivered + 1);
       if (next === undefined) break;
+      this.#held.delete(this.delivered + 1);
       this.#emit(next);
       this.delivered++;
     }
-    for (const offset of this.#held.keys()) if (offset <= this.delivered) this.#held.delete(offset);
   }
 
   #lose(from: number, to: number, reason: GapReason): void {
