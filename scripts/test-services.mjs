@@ -1,7 +1,7 @@
 // Throwaway PostgreSQL, Redis and MinIO servers on free loopback ports, for the test runner and for tests
 // that need an instance of their own (to stop or restart it). Each lives in a temp folder removed on stop.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -228,9 +228,9 @@ export function reapStaleRuns() {
     const dir = join(tmpdir(), name);
     let state;
     try {
-      state = JSON.parse(execFileSync('cat', [join(dir, 'run.json')]).toString());
+      state = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
     } catch {
-      continue;
+      continue; // a run that is still starting, or not ours
     }
     if (pidAlive(state.runner)) continue;
     for (const pid of state.pids ?? []) if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
