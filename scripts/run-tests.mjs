@@ -27,6 +27,7 @@ function walk(dir) {
 const filters = process.argv.slice(2);
 const files = walk('test')
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+  .filter((f) => !f.startsWith(join('test', 'reliability')) || filters.some((x) => x.includes('reliability')))
   .sort();
 if (files.length === 0) {
   console.error(`no test files match ${filters.join(' ')}`);
