@@ -8,7 +8,7 @@ import { createTestDatabase, REDIS_URL, startS3, tempDir, uid, until } from '../
 interface Ready {
   status: string;
   failing?: string[];
-  checks: Record<string, { driver: string; ok: boolean; latencyMs: number }>;
+  checks: Record<string, { driver: string; ok: boolean; latencyMs: number; error?: string }>;
 }
 
 async function readyz(url: string): Promise<{ status: number; body: Ready }> {
@@ -84,8 +84,11 @@ describe('readiness with real services', () => {
         const r = await readyz(srv.url);
         return r.status === 503 ? r : undefined;
       });
+      assert.equal(down.status, 503);
+      assert.equal(down.body.status, 'unavailable', 'a failing dependency, not a drain');
       assert.deepEqual(down.body.failing, ['redis']);
       assert.equal(down.body.checks.redis?.ok, false);
+      assert.ok(down.body.checks.redis?.error, 'the failing check says why');
       assert.equal(down.body.checks.postgres?.ok, true);
 
       await redis.start();
