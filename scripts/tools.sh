@@ -28,8 +28,17 @@ build() {
   echo "tools: building $name $version"
   local start=$SECONDS tmp
   tmp=$(mktemp -d)
-  GOBIN="$tmp" go install "$pkg@$version"
-  mv "$tmp"/* "$BIN/$out"
+  if [[ $pkg == *//* ]]; then
+    # MODULE//PACKAGE: built as the main module from its own source, for modules whose go.mod has
+    # replace/exclude directives that `go install pkg@version` refuses.
+    local module=${pkg%%//*} sub=${pkg#*//} dir
+    dir=$(go mod download -json "$module@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+    cp -r "$dir" "$tmp/src" && chmod -R u+w "$tmp/src"
+    (cd "$tmp/src" && go build -o "$BIN/$out" "./$sub")
+  else
+    GOBIN="$tmp" go install "$pkg@$version"
+    mv "$tmp"/* "$BIN/$out"
+  fi
   rm -rf "$tmp"
   echo "$version" >"$stamp"
   echo "tools: $name built in $((SECONDS - start)) s"
@@ -37,7 +46,7 @@ build() {
 
 build minio "$MINIO_VERSION" github.com/minio/minio minio &
 p1=$!
-build compose "$COMPOSE_VERSION" github.com/docker/compose/v5/cmd docker-compose &
+build compose "$COMPOSE_VERSION" github.com/docker/compose/v5//cmd docker-compose &
 p2=$!
 build helm "$HELM_VERSION" helm.sh/helm/v4/cmd/helm helm &
 p3=$!
