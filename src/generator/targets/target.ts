@@ -1,4 +1,6 @@
-// The emitter contract: a target is a pure function from the normalized model to files plus warnings.
+// The emitter contract: a target is a pure function from the normalized model to files, warnings and errors.
+// `emit` reads the version 1 model; `emitApp` the v2 model (spec version 2 and Score files).
+import type { App } from '../model/app.js';
 import type { AppModel } from '../model/app-model.js';
 
 export interface GeneratedFile {
@@ -13,14 +15,28 @@ export interface TargetWarning {
   message: string;
 }
 
+/**
+ * A feature the target cannot carry and whose loss would break the app (a worker, a release step, an extra
+ * port, a probe the image cannot run). The spec may accept the loss (`targets.<name>.accept`), which turns
+ * it into a warning. When any target reports an error, nothing is written.
+ */
+export interface TargetError {
+  feature: string;
+  message: string;
+  hint?: string;
+}
+
 export interface EmitResult {
   files: GeneratedFile[];
   warnings: TargetWarning[];
+  errors?: TargetError[];
 }
 
 export interface Target {
   name: string;
   description: string;
-  /** Pure: no fs, env, clock or randomness. */
+  /** Version 1 specs. Pure: no fs, env, clock or randomness. */
   emit(model: AppModel): EmitResult;
+  /** Version 2 specs and Score files. Pure. A target without it reports an error for such models. */
+  emitApp?(app: App): EmitResult;
 }
