@@ -117,9 +117,19 @@ if (needsServices) {
 
 // Files run in parallel; each uses its own databases, key prefixes and buckets.
 const concurrency = process.env.TEST_CONCURRENCY ?? String(Math.max(2, availableParallelism()));
+// A hung test fails with its name instead of stalling the whole run.
+const testTimeout = process.env.TEST_TIMEOUT_MS ?? '180000';
 child = spawn(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+  [
+    '--import',
+    'tsx',
+    '--test',
+    `--test-concurrency=${concurrency}`,
+    `--test-timeout=${testTimeout}`,
+    '--test-reporter=spec',
+    ...files,
+  ],
   { stdio: 'inherit', env },
 );
 child.on('exit', (code, signal) => void exit(code ?? (signal ? 1 : 0)));
