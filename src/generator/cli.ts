@@ -4,8 +4,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type ArgSpec, parseArgs, UsageError } from './cli/args.js';
 import { commandHelp, mainHelp } from './cli/help.js';
-import { loadSpecFile } from './cli/load-spec.js';
-import { formatWarning, generate } from './generate.js';
+import { defaultSpecFile, loadAnyFile } from './cli/load-spec.js';
+import { formatError, formatWarning, type GeneratedError, generate } from './generate.js';
 import { lineDiff } from './render/diff.js';
 import { formatSpecError } from './spec/errors.js';
 import type { SpecError } from './spec/types.js';
@@ -54,14 +54,14 @@ export async function runGeneratorCli(argv: string[], io: CliIo = processIo): Pr
     }
     switch (command) {
       case 'validate':
-        return validateCommand(one(args.positionals, 'spec'), io);
+        return validateCommand(specArg(args.positionals), io);
       case 'generate':
-        return generateCommand(one(args.positionals, 'spec'), args.options, args.flags, io);
+        return generateCommand(specArg(args.positionals), args.options, args.flags, io);
       case 'targets':
         for (const t of allTargets) io.stdout(`${t.name.padEnd(20)}${t.description}\n`);
         return 0;
       default:
-        return initCommand(args.positionals[0] ?? 'paasport.yaml', args.flags.has('force'), io);
+        return initCommand(args.positionals[0] ?? defaultSpecFile, args.flags.has('force'), io);
     }
   } catch (err) {
     if (err instanceof UsageError) {
@@ -72,10 +72,18 @@ export async function runGeneratorCli(argv: string[], io: CliIo = processIo): Pr
   }
 }
 
-function one(positionals: string[], what: string): string {
-  if (positionals.length !== 1)
-    throw new UsageError(`expected one <${what}> argument, got ${positionals.length}`);
-  return positionals[0]!;
+/** The one spec argument; without it, the file `paasport init` writes. */
+function specArg(positionals: string[]): string {
+  if (positionals.length > 1) throw new UsageError(`expected one <spec> argument, got ${positionals.length}`);
+  return positionals[0] ?? defaultSpecFile;
+}
+
+function reportTargetErrors(file: string, errors: GeneratedError[], io: CliIo): number {
+  for (const e of errors) io.stderr(`${formatError(e)}\n`);
+  io.stderr(
+    `${errors.length} target error${errors.length === 1 ? '' : 's'} for ${file}; nothing was written.\n`,
+  );
+  return 2;
 }
 
 function reportErrors(file: string, errors: SpecError[], io: CliIo): number {
@@ -85,9 +93,12 @@ function reportErrors(file: string, errors: SpecError[], io: CliIo): number {
 }
 
 function validateCommand(file: string, io: CliIo): number {
-  const loaded = loadSpecFile(resolve(io.cwd, file), io.cwd);
+  const loaded = loadAnyFile(resolve(io.cwd, file), io.cwd);
   if (!loaded.ok) return reportErrors(file, loaded.errors, io);
-  for (const w of generate(loaded.model, allTargets).warnings) io.stderr(`${formatWarning(w)}\n`);
+  const { warnings, errors } = generate(loaded.model, allTargets);
+  for (const w of warnings) io.stderr(`${formatWarning(w)}\n`);
+  // Target errors do not make the spec invalid: another target may carry it; generate says which cannot.
+  for (const e of errors) io.stderr(`${formatError(e)}\n`);
   io.stdout(`${file} is valid\n`);
   return 0;
 }
@@ -111,10 +122,11 @@ function generateCommand(
 ): number {
   const targets = pickTargets(options.get('target'));
   const outDir = resolve(io.cwd, options.get('out')?.at(-1) ?? '.');
-  const loaded = loadSpecFile(resolve(io.cwd, file), outDir);
+  const loaded = loadAnyFile(resolve(io.cwd, file), outDir);
   if (!loaded.ok) return reportErrors(file, loaded.errors, io);
-  const { files, warnings } = generate(loaded.model, targets);
+  const { files, warnings, errors } = generate(loaded.model, targets);
   for (const w of warnings) io.stderr(`${formatWarning(w)}\n`);
+  if (errors.length > 0) return reportTargetErrors(file, errors, io);
   let changed = 0;
   for (const f of files) {
     const path = resolve(outDir, f.path);

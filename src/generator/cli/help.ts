@@ -4,8 +4,8 @@ export const mainHelp = `paasport: realtime backend server and deployment-templa
 Usage: paasport <command> [options]
 
 Generator commands:
-  validate <spec>           check an app spec; lists every error with its JSON pointer
-  generate <spec>           write the configs of every target (or --target ...) from a spec
+  validate [spec]           check an app spec; lists every error with its JSON pointer
+  generate [spec]           write the configs of every target (or --target ...) from a spec
   generate --check <spec>   exit 1 with a diff when files on disk differ from what would be generated
   targets                   list the targets
   init [file]               write a commented starter spec (default paasport.yaml)
@@ -20,12 +20,15 @@ Run \`paasport <command> --help\` for the options of a command.
 `;
 
 export const commandHelp: Record<string, string> = {
-  validate: `Usage: paasport validate <spec>
+  validate: `Usage: paasport validate [spec]
 
-Validates a spec (YAML or JSON) against the app-spec JSON Schema and the cross-field rules, then
-lists the features each target cannot express. Exit codes: 0 valid, 2 invalid.
+Validates a spec (YAML or JSON, version 1 or 2) or a Score v1b1 file against its JSON Schema and the
+cross-field rules, then lists the features each target cannot express. The spec defaults to paasport.yaml.
+Exit codes: 0 valid, 2 invalid.
 `,
-  generate: `Usage: paasport generate <spec> [--target <name>]... [--out <dir>] [--check]
+  generate: `Usage: paasport generate [spec] [--target <name>]... [--out <dir>] [--check]
+
+The spec is a paasport spec (version 1 or 2) or a Score v1b1 file (score.yaml); default paasport.yaml.
 
 Options:
   -t, --target <name>   only these targets (repeat or comma-separate); see \`paasport targets\`
@@ -33,7 +36,8 @@ Options:
       --check           write nothing; exit 1 and print a diff if any file differs
   -q, --quiet           print only warnings and errors
 
-Nothing is written when the spec is invalid (exit 2). Unchanged files are left untouched.
+Nothing is written when the spec is invalid or a chosen target cannot carry a feature the app needs
+(exit 2; the spec may accept such a loss with targets.<target>.accept). Unchanged files are left untouched.
 `,
   targets: `Usage: paasport targets
 

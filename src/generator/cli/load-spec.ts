@@ -1,14 +1,21 @@
-// Reads a spec file and its logo from disk and builds the model; the only file reading of the generator.
+// Reads a spec (version 1 or 2) or a Score file and its logo from disk and builds the model; the only file
+// reading of the generator.
 import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
+import type { App } from '../model/app.js';
 import type { AppModel } from '../model/app-model.js';
 import { normalize } from '../model/normalize.js';
-import { parseSpecText } from '../spec/load.js';
+import { normalizeV2 } from '../model/normalize-v2.js';
+import { parseAnySpecText } from '../spec/load-any.js';
 import type { SpecError } from '../spec/types.js';
 
 export type SpecLoad = { ok: true; model: AppModel } | { ok: false; errors: SpecError[] };
+export type AnyModelLoad = { ok: true; model: AppModel | App } | { ok: false; errors: SpecError[] };
 
-export function loadSpecFile(specFile: string, outDir: string): SpecLoad {
+/** The file `paasport init` writes and `paasport generate` reads when given no path. */
+export const defaultSpecFile = 'paasport.yaml';
+
+export function loadAnyFile(specFile: string, outDir: string): AnyModelLoad {
   let text: string;
   try {
     text = readFileSync(specFile, 'utf8');
@@ -18,7 +25,7 @@ export function loadSpecFile(specFile: string, outDir: string): SpecLoad {
       errors: [{ pointer: '', message: `cannot read ${specFile}: ${(err as Error).message}` }],
     };
   }
-  const result = parseSpecText(text);
+  const result = parseAnySpecText(text);
   if (!result.ok) return result;
   let logo: Uint8Array | undefined;
   if (result.spec.logo) {
@@ -30,7 +37,24 @@ export function loadSpecFile(specFile: string, outDir: string): SpecLoad {
     if (!isPng(logo)) return { ok: false, errors: [{ pointer: '/logo', message: 'is not a PNG file' }] };
   }
   const specPath = relative(resolve(outDir), resolve(specFile)).split(sep).join('/');
-  return { ok: true, model: normalize(result.spec, { specPath, ...(logo ? { logo } : {}) }) };
+  const options = { specPath, ...(logo ? { logo } : {}) };
+  return {
+    ok: true,
+    model:
+      result.version === 1
+        ? normalize(result.spec, options)
+        : normalizeV2(result.spec, { ...options, source: result.source }),
+  };
+}
+
+/** A version 1 spec only (its model is what the version 1 emitters read). */
+export function loadSpecFile(specFile: string, outDir: string): SpecLoad {
+  const loaded = loadAnyFile(specFile, outDir);
+  if (!loaded.ok) return loaded;
+  if ('specVersion' in loaded.model) {
+    return { ok: false, errors: [{ pointer: '/version', message: 'is 2; read it with loadAnyFile' }] };
+  }
+  return { ok: true, model: loaded.model };
 }
 
 function isPng(bytes: Uint8Array): boolean {

@@ -93,12 +93,14 @@ export function fromAjvError(error: ErrorObject): SpecError | undefined {
       return {
         pointer: `${at}/${escapePointer(String(params.propertyName))}`,
         message: 'is not a valid name',
-        expected: 'UPPER_SNAKE_CASE (A-Z, 0-9, _), starting with a letter',
+        expected: nameExpectation(error.schema),
       };
     case 'not':
       return { pointer: at, message: 'must not be "latest"', hint: 'pin a version such as 1.2.3' };
     case 'minProperties':
     case 'maxProperties':
+      if (!error.schemaPath.includes('envValue'))
+        return { pointer: at, message: error.message ?? error.keyword };
       return {
         pointer: at,
         message: 'must hold exactly one key',
@@ -121,6 +123,13 @@ export function fromAjvError(error: ErrorObject): SpecError | undefined {
     default:
       return { pointer: at, message: error.message ?? error.keyword, expected: JSON.stringify(params) };
   }
+}
+
+function nameExpectation(schema: unknown): string {
+  const ref = String((schema as { $ref?: unknown } | undefined)?.$ref ?? '');
+  if (ref.endsWith('/id')) return 'a lower-case id (a-z, 0-9, single -), starting with a letter';
+  if (ref.endsWith('/path')) return 'an absolute path';
+  return 'UPPER_SNAKE_CASE (A-Z, 0-9, _), starting with a letter';
 }
 
 export function formatSpecError(error: SpecError): string {

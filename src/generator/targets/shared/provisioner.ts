@@ -2,7 +2,7 @@
 // provisioner, which says what runs the resource there and how each of its outputs reads in that target.
 import type { App } from '../../model/app.js';
 import type { Resource, ResourceOf, ResourceType } from '../../model/resource.js';
-import { mapResources, type UrlForm, type Value, type ValuePart, value } from '../../model/value.js';
+import { mapResources, type Value, type ValuePart } from '../../model/value.js';
 
 export type ResourceRef = Extract<ValuePart, { kind: 'resource' }>;
 
@@ -39,39 +39,4 @@ export function resolveResources<Ctx, Out>(app: App, v: Value, set: Provisioners
   });
 }
 
-export interface UrlParts {
-  scheme: string;
-  username?: Value;
-  password?: Value;
-  host: Value;
-  port: Value;
-  /** Without the leading slash. */
-  path?: Value;
-}
-
-/** Composes a connection URL from its parts, with the scheme and query of a reference's UrlForm. */
-export function composeUrl(parts: UrlParts, form: UrlForm | undefined): Value {
-  const auth =
-    parts.username || parts.password
-      ? value(
-          parts.username ?? [],
-          parts.password ? value({ kind: 'text', text: ':' }, parts.password) : [],
-          {
-            kind: 'text',
-            text: '@',
-          },
-        )
-      : [];
-  const query = form?.query?.length
-    ? `?${form.query.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')}`
-    : '';
-  return value(
-    { kind: 'text', text: `${form?.scheme ?? parts.scheme}://` },
-    auth,
-    parts.host,
-    { kind: 'text', text: ':' },
-    parts.port,
-    parts.path ? value({ kind: 'text', text: '/' }, parts.path) : [],
-    { kind: 'text', text: query },
-  );
-}
+export { composeUrl, type UrlParts } from '../../model/url.js';
