@@ -118,7 +118,7 @@ if (needsServices) {
 // Files run in parallel; each uses its own databases, key prefixes and buckets.
 const concurrency = process.env.TEST_CONCURRENCY ?? String(Math.max(2, availableParallelism()));
 // A hung test fails with its name instead of stalling the whole run.
-const testTimeout = process.env.TEST_TIMEOUT_MS ?? '180000';
+const testTimeout = process.env.TEST_TIMEOUT_MS ?? '300000';
 child = spawn(
   process.execPath,
   [
