@@ -3,7 +3,12 @@
 // and a seeded sweep of random frames that may only ever raise DomainErrors.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { correlationOf, decodeFrame, parseClientFrame } from '../../src/server/channels/client-frames.js';
+import {
+  correlationOf,
+  correlationOfData,
+  decodeFrame,
+  parseClientFrame,
+} from '../../src/server/channels/client-frames.js';
 import {
   checkChannel,
   checkJson,
@@ -162,6 +167,24 @@ describe('client frames', () => {
     assert.deepEqual(correlationOf({ channel: 'x'.repeat(300), id: 7 }), {});
   });
 
+  it('takes a refresh token as a non-empty, bounded string; correlates undecodable frames with nothing', () => {
+    assert.deepEqual(parseClientFrame({ type: 'refresh', token: 'a.b.c' }), {
+      type: 'refresh',
+      token: 'a.b.c',
+    });
+    for (const token of [undefined, '', 42, ['a.b.c'], 'x'.repeat(20_000)]) {
+      const err = refusal(() => parseClientFrame({ type: 'refresh', token }));
+      assert.deepEqual([err.code, err.field], ['invalid_frame', 'token'], String(token).slice(0, 20));
+    }
+    const text = (s: string) => Buffer.from(s);
+    assert.deepEqual(correlationOfData(text('{"type":"publish","channel":"c","id":"m"}'), false), {
+      channel: 'c',
+      id: 'm',
+    });
+    assert.deepEqual(correlationOfData(text('{not json'), false), {});
+    assert.deepEqual(correlationOfData(text('{"channel":"c"}'), true), {});
+  });
+
   it('keeps publish data raw for the publish validator and checks the id shape early', () => {
     assert.deepEqual(parseClientFrame({ type: 'publish', channel: 'c', data: { a: 1 } }), {
       type: 'publish',
@@ -194,11 +217,11 @@ describe('client frames', () => {
       if (r < 0.3) return { [pick(['\udc00', 'k', '__proto__'])]: pick(atoms) };
       return pick(atoms);
     };
-    const types = ['ping', 'subscribe', 'unsubscribe', 'publish', 'dance', undefined, 7, null];
+    const types = ['ping', 'subscribe', 'unsubscribe', 'publish', 'refresh', 'dance', undefined, 7, null];
     let accepted = 0;
     for (let i = 0; i < 3000; i++) {
       const frame: Record<string, unknown> = {};
-      for (const key of ['type', 'channel', 'id', 'data', 'since', 'presence']) {
+      for (const key of ['type', 'channel', 'id', 'data', 'since', 'presence', 'token']) {
         if (rand() < 0.6) frame[key] = key === 'type' ? pick(types) : value();
       }
       try {

@@ -1,5 +1,5 @@
 // Client token issue and verification: round trip of the grant, expiry from the injected clock, and every
-// way a token is refused (signature, issuer, algorithm, malformed claims), each as a named 401.
+// way a token is refused (signature, issuer, algorithm, malformed claims, no expiry), each as a named 401.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeJwt, SignJWT } from 'jose';
@@ -121,5 +121,14 @@ describe('TokenService', () => {
       .setExpirationTime('1h')
       .sign(key);
     assert.equal((await refusal(noJti)).message, 'token claims are malformed');
+  });
+
+  it('refuses a token without an expiry: open connections are closed at exp', async () => {
+    const noExp = await new SignJWT({ subscribe: [], publish: [] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('paasport')
+      .setJti('j-2')
+      .sign(key);
+    assert.deepEqual(await refusal(noExp), { code: 'invalid_token', message: 'token claims are malformed' });
   });
 });

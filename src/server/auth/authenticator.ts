@@ -39,12 +39,17 @@ export class Authenticator {
     let match: string | undefined;
     for (const key of this.#keys) if (timingSafeEqual(key.digest, digest)) match = key.id;
     if (match !== undefined) return apiKeyPrincipal(match);
-    if (JWT_SHAPE.test(credential)) return tokenPrincipal(await this.tokens.verify(credential));
+    if (JWT_SHAPE.test(credential)) return this.fromToken(credential);
     throw new HttpError(
       401,
       'invalid_credentials',
       'credential is neither a valid API key nor a client token',
     );
+  }
+
+  /** A client token only (an API key is not one): the `refresh` frame of WebSocket connections uses it. */
+  async fromToken(token: string): Promise<Principal> {
+    return tokenPrincipal(await this.tokens.verify(token));
   }
 
   anonymous(ip: string): Principal {

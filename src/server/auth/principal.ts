@@ -9,6 +9,8 @@ export interface Principal {
   readonly id: string;
   /** The user id a token was minted for, if any. */
   readonly sub?: string;
+  /** When a client token stops being valid (ms since the epoch); API keys and anonymous callers never expire. */
+  readonly expiresAt?: number;
   /** API keys may publish anywhere, mint tokens and administer. */
   readonly admin: boolean;
   canSubscribe(channel: string): boolean;
@@ -37,11 +39,14 @@ export function tokenPrincipal(claims: {
   subscribe: string[];
   publish: string[];
   files?: FilePermission[];
+  /** JWT `exp`: seconds since the epoch. */
+  exp?: number;
 }): Principal {
   return {
     kind: 'token',
     id: `token:${claims.jti}`,
     ...(claims.sub !== undefined ? { sub: claims.sub } : {}),
+    ...(claims.exp !== undefined ? { expiresAt: claims.exp * 1000 } : {}),
     admin: false,
     canSubscribe: (channel) => matchesAny(claims.subscribe, channel),
     canPublish: (channel) => matchesAny(claims.publish, channel),

@@ -61,7 +61,9 @@ export class TokenService {
         !isPatternList(subscribe) ||
         !isPatternList(publish) ||
         (files !== undefined && !isFilePermissionList(files)) ||
-        typeof payload.jti !== 'string'
+        typeof payload.jti !== 'string' ||
+        // Open connections are closed at `exp`: a token without one would never expire.
+        typeof payload.exp !== 'number'
       ) {
         throw new HttpError(401, 'invalid_token', 'token claims are malformed');
       }
@@ -71,7 +73,7 @@ export class TokenService {
         subscribe,
         publish,
         ...(files !== undefined ? { files } : {}),
-        exp: payload.exp ?? 0,
+        exp: payload.exp,
       };
     } catch (err) {
       if (err instanceof HttpError) throw err;

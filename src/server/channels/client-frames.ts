@@ -10,12 +10,16 @@ export type ClientFrame =
   | { type: 'unsubscribe'; channel: string }
   | { type: 'publish'; channel: string; data: unknown; id: unknown }
   /** `id` is the JSON text to echo in the pong. */
-  | { type: 'ping'; id?: string };
+  | { type: 'ping'; id?: string }
+  /** A new client token for this connection, sent before the current one expires. */
+  | { type: 'refresh'; token: string };
 
 type RawFrame = Record<string, unknown>;
 
 /** Echoed strings are bounded: an error frame is never much larger than a legitimate answer. */
 const MAX_ECHO = 256;
+/** Far above any token POST /v1/tokens mints (100 patterns each way), far below the frame limit. */
+const MAX_TOKEN_LENGTH = 16_384;
 
 export function decodeFrame(text: string): RawFrame {
   let raw: unknown;
@@ -36,6 +40,16 @@ export function correlationOf(f: RawFrame): Correlation {
   if (typeof f.channel === 'string' && f.channel.length <= MAX_ECHO) at.channel = f.channel;
   if (typeof f.id === 'string' && f.id.length <= MAX_ECHO) at.id = f.id;
   return at;
+}
+
+/** Correlation of a frame refused before it is read (binary or not JSON: none). */
+export function correlationOfData(data: Buffer, isBinary: boolean): Correlation {
+  if (isBinary) return {};
+  try {
+    return correlationOf(decodeFrame(data.toString()));
+  } catch {
+    return {};
+  }
 }
 
 /** Checks a decoded frame's fields; throws a DomainError naming the first bad one. */
@@ -62,13 +76,19 @@ export function parseClientFrame(f: RawFrame): ClientFrame {
       const id = checkPingId(f.id);
       return id === undefined ? { type: 'ping' } : { type: 'ping', id };
     }
+    case 'refresh': {
+      if (typeof f.token !== 'string' || f.token.length === 0 || f.token.length > MAX_TOKEN_LENGTH) {
+        throw invalidInput('invalid_frame', 'refresh needs a "token": a client token string', 'token');
+      }
+      return { type: 'refresh', token: f.token };
+    }
     case undefined:
       throw invalidInput('invalid_frame', 'frame has no "type" field', 'type');
     default: {
       const shown = typeof f.type === 'string' ? preview(f.type) : `of type ${typeof f.type}`;
       throw invalidInput(
         'unknown_type',
-        `unknown frame type ${shown}; expected subscribe, unsubscribe, publish or ping`,
+        `unknown frame type ${shown}; expected subscribe, unsubscribe, publish, ping or refresh`,
         'type',
       );
     }

@@ -1,4 +1,5 @@
 // What the channel handlers (HTTP routes, WebSocket sessions) share on one replica.
+import type { Principal } from '../auth/principal.js';
 import type { Logger } from '../logger.js';
 import type { ChannelMetrics } from './channel-metrics.js';
 import type { FanOut } from './fanout.js';
@@ -25,6 +26,8 @@ export interface ChannelContext {
   limits: ChannelLimits;
   metrics: ChannelMetrics;
   log: Logger;
+  /** A client token as a Principal (not an API key); throws `invalid_token` or `token_expired`. */
+  verifyToken(token: string): Promise<Principal>;
   /** Runs background work whose failure is only logged, and lets shutdown wait for it. */
   track(work: Promise<unknown>, what: string): void;
 }

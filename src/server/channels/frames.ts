@@ -32,6 +32,20 @@ export function gapFrame(channel: string, from: number, to: number, reason: GapR
   return `{"type":"gap","channel":${q(channel)},"from":${from},"to":${to},"reason":"${reason}"}`;
 }
 
+/**
+ * The end of a subscription: the answer to `unsubscribe`, or, with a reason, one the server ended itself
+ * (`forbidden`: a refreshed token no longer grants the channel).
+ */
+export function unsubscribedFrame(channel: string, reason?: 'forbidden'): string {
+  const why = reason === undefined ? '' : `,"reason":"${reason}"`;
+  return `{"type":"unsubscribed","channel":${q(channel)}${why}}`;
+}
+
+/** The answer to `refresh`: the connection now lives until the new token's expiry. */
+export function refreshedFrame(expiresAt: number): string {
+  return `{"type":"refreshed","expiresAt":${q(new Date(expiresAt).toISOString())}}`;
+}
+
 /** The same fields without `type`, for HTTP history responses. */
 export function messageJson(channel: string, m: StoredMessage): string {
   return `{"channel":${q(channel)},"offset":${m.offset},"id":${q(m.id)},"data":${m.data},"ts":${m.ts}}`;

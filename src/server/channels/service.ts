@@ -72,6 +72,7 @@ export function createChannels(
     metrics,
     log,
     track,
+    verifyToken: (token) => auth.fromToken(token),
     limits: {
       recoveryMax: env.CHANNEL_RECOVERY_MAX,
       maxDataSize: env.CHANNEL_MAX_DATA_SIZE,

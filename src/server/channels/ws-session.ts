@@ -1,21 +1,28 @@
 // One WebSocket connection speaking the channel protocol: parses frames, applies auth and rate limits,
-// subscribes with recovery (replay up to the live seam, then live), publishes with acks, and leaves every
-// channel (and its presence) when the connection ends. Every request frame gets exactly one answer; any
-// failure, expected or not, becomes an `error` frame for that request and the socket stays up.
+// subscribes with recovery (replay up to the live seam, then live), publishes with acks, swaps in refreshed
+// tokens, closes when its token expires, and leaves every channel (and its presence) when the connection ends.
+// Every request frame gets exactly one answer; a failure becomes an `error` frame and the socket stays up.
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { denied } from '../auth/authenticator.js';
 import type { Principal } from '../auth/principal.js';
 import { DomainError, internalError, invalidInput, rateLimited } from '../errors/domain-error.js';
 import { type Correlation, toWsFrame } from '../ws/error-frame.js';
-import { correlationOf, decodeFrame, parseClientFrame } from './client-frames.js';
+import { correlationOf, correlationOfData, decodeFrame, parseClientFrame } from './client-frames.js';
 import type { ChannelContext } from './context.js';
 import type { Subscription } from './fanout.js';
-import { messageFrame } from './frames.js';
+import { messageFrame, refreshedFrame, unsubscribedFrame } from './frames.js';
 import { validatePublish } from './inputs.js';
 import type { Peer } from './outbox.js';
 import type { Member } from './presence-store.js';
 import type { RateDecision } from './rate-limit.js';
+import {
+  CLOSE_TOKEN_EXPIRED,
+  CLOSE_TOKEN_EXPIRED_REASON,
+  ExpiryClock,
+  refreshRefused,
+  tokenExpired,
+} from './token-expiry.js';
 
 /** Frames waiting for their rate-limit decision; beyond this the client is flooding. */
 const MAX_BACKLOG = 1000;
@@ -33,15 +40,21 @@ export class Session implements Peer {
   readonly #lanes = new Map<string, Promise<void>>();
   readonly #connectedAt = Date.now();
   #chain: Promise<void> = Promise.resolve();
+  /** Refreshes apply one after the other, in the order sent. */
+  #refreshes: Promise<void> = Promise.resolve();
   #backlog = 0;
+  #principal: Principal;
+  readonly #expiry = new ExpiryClock(() => this.#expire());
 
   constructor(
     readonly ws: WebSocket,
-    private readonly principal: Principal,
+    principal: Principal,
     private readonly ctx: ChannelContext,
   ) {
+    this.#principal = principal;
     ws.on('message', (data, isBinary) => this.#receive(data as Buffer, isBinary));
     ws.on('close', () => this.#cleanup());
+    this.#expiry.set(principal.expiresAt);
   }
 
   onSlow(): void {
@@ -82,7 +95,7 @@ export class Session implements Peer {
     // Decisions are requested at once (pipelined), but frames are handled in arrival order so one
     // connection's publishes keep their order. The decision never rejects: a limiter bug is this frame's error.
     const pending: Promise<RateDecision | { error: unknown }> = this.ctx.rateLimiter
-      .take(this.principal)
+      .take(this.#principal)
       .catch((error: unknown) => ({ error }));
     this.#chain = this.#chain
       .then(async () => {
@@ -102,6 +115,11 @@ export class Session implements Peer {
 
   /** Never throws: the frame is answered, whatever happens while handling it. */
   #handle(data: Buffer, isBinary: boolean): void {
+    // The timer may not have had its turn yet: nothing is done for a token past its expiry.
+    if (this.#expiry.expired()) {
+      this.#expire(correlationOfData(data, isBinary));
+      return;
+    }
     let at: Correlation = {};
     try {
       if (isBinary) throw invalidInput('invalid_frame', 'binary frames are not supported; send JSON text');
@@ -121,6 +139,9 @@ export class Session implements Peer {
         case 'publish':
           this.#publish(frame.channel, frame.data, frame.id, at);
           return;
+        case 'refresh':
+          this.#refresh(frame.token, at);
+          return;
       }
     } catch (err) {
       this.#fail(err, at);
@@ -128,17 +149,19 @@ export class Session implements Peer {
   }
 
   /** Runs work after the channel's earlier subscribe/unsubscribe, so back-to-back frames are answered in order. */
-  #inLane(channel: string, at: Correlation, work: () => Promise<void> | void): void {
+  #inLane(channel: string, at: Correlation, work: () => Promise<void> | void): Promise<void> {
     const previous = this.#lanes.get(channel) ?? Promise.resolve();
     const next = previous.then(work).catch((err: unknown) => this.#fail(err, at));
     this.#lanes.set(channel, next);
     void next.then(() => {
       if (this.#lanes.get(channel) === next) this.#lanes.delete(channel);
     });
+    return next;
   }
 
   #member(): Member {
-    return { client: this.#id, user: this.principal.sub ?? null, connectedAt: this.#connectedAt };
+    // `sub` never changes on a connection (a refresh must keep it), so presence entries stay the same.
+    return { client: this.#id, user: this.#principal.sub ?? null, connectedAt: this.#connectedAt };
   }
 
   async #subscribe(channel: string, since: number | undefined, presence: boolean): Promise<void> {
@@ -149,8 +172,8 @@ export class Session implements Peer {
       const max = this.ctx.limits.maxSubscriptions;
       throw invalidInput('too_many_subscriptions', `at most ${max} channels per connection`);
     }
-    if (!this.principal.canSubscribe(channel))
-      throw denied(this.principal, `subscribing to channel "${channel}"`);
+    if (!this.#principal.canSubscribe(channel))
+      throw denied(this.#principal, `subscribing to channel "${channel}"`);
     const entry: Entry = { sub: null, cancelled: false };
     this.#subs.set(channel, entry);
     const sub: Subscription = { peer: this, channel, presence, queue: null };
@@ -196,7 +219,7 @@ export class Session implements Peer {
     const entry = this.#subs.get(channel);
     if (!entry) throw invalidInput('not_subscribed', `not subscribed to "${channel}"`);
     this.#leave(channel, entry);
-    this.#send(JSON.stringify({ type: 'unsubscribed', channel }));
+    this.#send(unsubscribedFrame(channel));
   }
 
   #leave(channel: string, entry: Entry): void {
@@ -208,8 +231,8 @@ export class Session implements Peer {
   }
 
   #publish(channel: string, data: unknown, id: unknown, at: Correlation): void {
-    if (!this.principal.canPublish(channel))
-      throw denied(this.principal, `publishing to channel "${channel}"`);
+    if (!this.#principal.canPublish(channel))
+      throw denied(this.#principal, `publishing to channel "${channel}"`);
     const input = validatePublish({ channel, data, id }, this.ctx.limits.maxDataSize);
     this.ctx.publisher.publish(input).then(
       (p) => this.#send(JSON.stringify({ type: 'ack', id: p.id, channel, offset: p.offset, ts: p.ts })),
@@ -222,8 +245,46 @@ export class Session implements Peer {
     );
   }
 
+  #refresh(token: string, at: Correlation): void {
+    if (this.#principal.kind !== 'token') throw refreshRefused('not a token');
+    this.#refreshes = this.#refreshes
+      .then(() => this.#applyRefresh(token))
+      .catch((err: unknown) => this.#fail(err, at));
+  }
+
+  /** Swaps in the new token's grants and expiry, then ends the subscriptions it no longer allows. */
+  async #applyRefresh(token: string): Promise<void> {
+    const next = await this.ctx.verifyToken(token);
+    if (this.closing) return;
+    // Presence and the connection's identity hang on `sub`: a token for someone else means a new connection.
+    if (next.sub !== this.#principal.sub) throw refreshRefused('other subject');
+    this.#principal = next;
+    this.#expiry.set(next.expiresAt);
+    // In each channel's lane, so a subscribe sent earlier is answered before the channel is ended.
+    const channels = new Set([...this.#subs.keys(), ...this.#lanes.keys()]);
+    await Promise.all([...channels].map((c) => this.#inLane(c, { channel: c }, () => this.#recheck(c))));
+    if (this.closing || next.expiresAt === undefined) return;
+    this.#send(refreshedFrame(next.expiresAt));
+  }
+
+  #recheck(channel: string): void {
+    const entry = this.#subs.get(channel);
+    if (this.closing || !entry || this.#principal.canSubscribe(channel)) return;
+    this.#leave(channel, entry);
+    this.#send(unsubscribedFrame(channel, 'forbidden'));
+  }
+
+  /** Answers the frame that found the token expired (if one did), then closes with 4001. */
+  #expire(at?: Correlation): void {
+    if (this.closing) return;
+    if (at) this.#fail(tokenExpired(), at);
+    this.#cleanup();
+    this.ws.close(CLOSE_TOKEN_EXPIRED, CLOSE_TOKEN_EXPIRED_REASON);
+  }
+
   #cleanup(): void {
     this.closing = true;
+    this.#expiry.clear();
     for (const [channel, entry] of [...this.#subs]) this.#leave(channel, entry);
   }
 }
