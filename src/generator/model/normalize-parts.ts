@@ -90,5 +90,6 @@ export function probe(spec: ProbeSpec | undefined, portList: Port[]): Probe | un
     };
   }
   if (spec.exec) return { check: { kind: 'exec', command: spec.exec.command }, ...timing };
-  return { check: { kind: 'tcp', port: portOf(spec.tcp?.port) }, ...timing };
+  const tool = spec.tcp?.tool;
+  return { check: { kind: 'tcp', port: portOf(spec.tcp?.port), ...(tool ? { tool } : {}) }, ...timing };
 }

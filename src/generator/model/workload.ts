@@ -63,7 +63,12 @@ export type ProbeCheck =
       tool?: ProbeTool;
     }
   | { kind: 'exec'; command: string[] }
-  | { kind: 'tcp'; port: number };
+  | {
+      kind: 'tcp';
+      port: number;
+      /** How the image can open a TCP connection (`nc -z`, bash `/dev/tcp`); undefined means unknown. */
+      tool?: 'nc' | 'bash';
+    };
 
 export interface Probe {
   check: ProbeCheck;

@@ -39,7 +39,7 @@ export interface ProbeSpec {
     tool?: 'curl' | 'wget' | 'node' | 'python';
   };
   exec?: { command: string[] };
-  tcp?: { port: number | string };
+  tcp?: { port: number | string; tool?: 'nc' | 'bash' };
   interval?: number;
   timeout?: number;
   retries?: number;

@@ -4,6 +4,7 @@ import { generatedNotice, renderYaml } from '../../render/text.js';
 import { addonSecretNames, envExample, versionVariable } from '../shared/env-file.js';
 import { buildStack } from '../shared/stack.js';
 import type { EmitResult, Target, TargetWarning } from '../target.js';
+import { emitComposeApp } from './app.js';
 
 function emit(model: AppModel): EmitResult {
   const dir = `templates/compose/${model.name}`;
@@ -44,4 +45,5 @@ export const composeTarget: Target = {
   name: 'compose',
   description: 'docker-compose file and .env.example for a single server or local use',
   emit,
+  emitApp: emitComposeApp,
 };

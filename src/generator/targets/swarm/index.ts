@@ -5,6 +5,7 @@ import { generatedNotice, renderYaml } from '../../render/text.js';
 import { addonSecretNames, envExample, versionVariable } from '../shared/env-file.js';
 import { buildStack } from '../shared/stack.js';
 import type { EmitResult, Target } from '../target.js';
+import { emitSwarmApp } from './app.js';
 
 export function dataLabel(model: AppModel): string {
   return `${model.name}.data`;
@@ -65,4 +66,5 @@ export const swarmTarget: Target = {
   name: 'swarm',
   description: 'Docker Swarm stack file (docker stack deploy) with replicas and pinned data services',
   emit,
+  emitApp: emitSwarmApp,
 };

@@ -1,0 +1,76 @@
+// Health probes as compose/Swarm healthchecks. Docker runs the check inside the container, so an HTTP or TCP
+// probe needs a client the image ships; without one the check would fail forever, which is an error.
+import type { Probe } from '../../model/workload.js';
+import { escapeDollars } from './compose-values.js';
+import type { Report } from './report.js';
+
+export interface Timing {
+  interval: number;
+  timeout: number;
+  retries: number;
+  startPeriod: number;
+}
+
+export function healthcheck(test: string[], t: Timing): Record<string, unknown> {
+  return {
+    test,
+    interval: `${t.interval}s`,
+    timeout: `${t.timeout}s`,
+    retries: t.retries,
+    ...(t.startPeriod > 0 ? { start_period: `${t.startPeriod}s` } : {}),
+  };
+}
+
+/** The healthcheck of a probe, or undefined (with an error reported) when the image cannot run it. */
+export function probeHealthcheck(
+  probe: Probe,
+  owner: string,
+  report: Report,
+): Record<string, unknown> | undefined {
+  const test = probeTest(probe);
+  if (test) return healthcheck(test, probe);
+  const check = probe.check;
+  report.lose(
+    'probe',
+    `${owner}.probe`,
+    `a ${check.kind} probe runs inside the container and needs a client the image ships, which the spec does not name`,
+    check.kind === 'http'
+      ? 'name it (probes.<probe>.http.tool: curl, wget, node or python) or use an exec probe'
+      : 'name it (probes.<probe>.tcp.tool: nc or bash) or use an exec probe',
+  );
+  return undefined;
+}
+
+function probeTest(probe: Probe): string[] | undefined {
+  const check = probe.check;
+  if (check.kind === 'exec') return ['CMD', ...check.command.map(escapeDollars)];
+  if (check.kind === 'tcp') {
+    if (check.tool === 'nc') return ['CMD', 'nc', '-z', '127.0.0.1', String(check.port)];
+    if (check.tool === 'bash') return ['CMD', 'bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${check.port}`];
+    return undefined;
+  }
+  const url = escapeDollars(`${check.scheme}://127.0.0.1:${check.port}${check.path}`);
+  const tls = check.scheme === 'https';
+  switch (check.tool) {
+    case 'curl':
+      return ['CMD', 'curl', '-fsS', ...(tls ? ['-k'] : []), '-o', '/dev/null', url];
+    case 'wget':
+      return ['CMD', 'wget', '-q', ...(tls ? ['--no-check-certificate'] : []), '--spider', url];
+    case 'node':
+      return [
+        'CMD',
+        'node',
+        '-e',
+        `fetch('${url}').then((r)=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))`,
+      ];
+    case 'python':
+      return [
+        'CMD',
+        'python3',
+        '-c',
+        `import urllib.request; urllib.request.urlopen('${url}', timeout=${probe.timeout})`,
+      ];
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,63 @@
+// Docker Swarm stack for a v2 app: workloads with their replicas and rolling updates, stateful services
+// pinned to one labelled node, the release step as a replicated job. Swarm has no depends_on conditions and
+// no inline config content, so both are explained or reported instead of dropped.
+import type { App } from '../../model/app.js';
+import { generatedNotice, renderYaml } from '../../render/text.js';
+import { buildComposeStack } from '../shared/compose-stack.js';
+import { envExampleLines } from '../shared/compose-vars.js';
+import { createReport } from '../shared/report.js';
+import type { EmitResult, GeneratedFile } from '../target.js';
+
+export function emitSwarmApp(app: App): EmitResult {
+  const report = createReport(app, 'swarm');
+  const stack = buildComposeStack(app, 'swarm', report, 'the environment');
+  const release = app.workloads.find((w) => w.role === 'release');
+  if (release) {
+    report.warn(
+      `workloads.${release.name}`,
+      'Swarm has no depends_on conditions: the release step runs as a replicated job on each deploy while the other services start, and they restart until it has completed',
+    );
+  }
+  for (const w of app.workloads) {
+    if (w.sessionAffinity && w.replicas > 1) {
+      report.lose(
+        'sessionAffinity',
+        `workloads.${w.name}.sessionAffinity`,
+        "Swarm's routing mesh balances connections across replicas with no stickiness",
+        'put a proxy with sticky sessions (Traefik, nginx ip_hash) in front, or accept with targets.swarm.accept: [sessionAffinity]',
+      );
+    }
+  }
+  if (Object.keys(stack.configs).length > 0) {
+    report.lose(
+      'file',
+      'workloads.files',
+      'docker stack deploy cannot create configs from inline content',
+      'create them first (docker config create <name> <file>) and mark them external, or accept with targets.swarm.accept: [file]',
+    );
+  }
+  const file = `templates/swarm/${app.name}.stack.yml`;
+  const doc = {
+    services: stack.services,
+    ...(stack.volumes.length > 0 ? { volumes: Object.fromEntries(stack.volumes.map((v) => [v, {}])) } : {}),
+  };
+  const header = [
+    generatedNotice(app.specPath),
+    `Label the node that keeps the data: docker node update --label-add ${app.name}.data=true <node>`,
+    ...(release
+      ? [
+          `The release step runs as a job on every deploy; the other services restart until it has completed.`,
+          `Watch it with: docker service ps ${app.name}_${release.name}`,
+        ]
+      : []),
+    `Deploy with: set -a; . ./.env; set +a; docker stack deploy -c ${app.name}.stack.yml ${app.name}`,
+  ];
+  const files: GeneratedFile[] = [
+    { path: file, content: renderYaml(doc, { header }) },
+    {
+      path: `templates/swarm/${app.name}.env.example`,
+      content: `${[`# ${generatedNotice(app.specPath)}`, `# Settings for ${file}; copy to .env and export before deploying.`, '', ...envExampleLines(stack.vars.entries())].join('\n')}\n`,
+    },
+  ];
+  return report.result(files);
+}
