@@ -1,5 +1,7 @@
 // Composition root of the server process: .env, config, logger, server, signals. The only place that reads
-// process.env or exits. First SIGTERM/SIGINT drains within DRAIN_TIMEOUT and exits 0; a second exits at once.
+// process.env or exits. First SIGTERM/SIGINT drains within DRAIN_TIMEOUT (readiness off for
+// DRAIN_READINESS_WINDOW first) and exits 0; a second exits at once. Start-up fails (exit 1) when PostgreSQL
+// or object storage cannot be reached within their deadlines; without Redis it serves degraded.
 import { config as loadDotenv } from 'dotenv';
 import { ConfigError, loadConfig } from './config/load.js';
 import { createLogger } from './logger.js';
@@ -42,7 +44,7 @@ export async function main(): Promise<void> {
       log.error('drain did not finish in time; exiting');
       process.exit(1);
     }, timeoutMs + 500).unref();
-    running.drain(timeoutMs).then(
+    running.drain(timeoutMs, config.env.DRAIN_READINESS_WINDOW).then(
       () => process.exit(0),
       (err: unknown) => {
         log.error({ err }, 'drain failed');

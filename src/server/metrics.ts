@@ -34,6 +34,31 @@ export function createMetrics(): Metrics {
   };
 }
 
+/** Whether each dependency currently answers (as its driver last saw it), and its outages since start. */
+export function registerHealthMetrics(
+  metrics: Metrics,
+  health: Record<string, { up: boolean; outages: number }>,
+): void {
+  new Gauge({
+    name: 'paasport_dependency_up',
+    help: 'Whether the last calls to the dependency succeeded (1) or it is in an outage (0)',
+    labelNames: ['dependency'],
+    registers: [metrics.registry],
+    collect() {
+      for (const [dependency, h] of Object.entries(health)) this.set({ dependency }, h.up ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'paasport_dependency_outages',
+    help: 'Outages of the dependency seen since the process started',
+    labelNames: ['dependency'],
+    registers: [metrics.registry],
+    collect() {
+      for (const [dependency, h] of Object.entries(health)) this.set({ dependency }, h.outages);
+    },
+  });
+}
+
 /** Database pool usage, read at scrape time from the live pool. */
 export function registerPoolMetrics(
   metrics: Metrics,

@@ -20,6 +20,7 @@ objectStoreContract('s3', async () => {
       bucket: `contract-${uid()}`,
       region: 'us-east-1',
       pathStyle: true,
+      requestTimeoutMs: 30_000,
       dataDir: '',
     },
     silentLogger(),

@@ -47,10 +47,20 @@ describe('config', () => {
       url: undefined,
       poolMax: 10,
       connectTimeoutMs: 5000,
+      queryTimeoutMs: 5000,
       statementTimeoutMs: 30_000,
       dataDir: './data',
     });
-    assert.deepEqual(redis, { url: undefined, keyPrefix: 'paasport:', probeIntervalMs: 5000 });
+    assert.deepEqual(redis, {
+      url: undefined,
+      keyPrefix: 'paasport:',
+      probeIntervalMs: 5000,
+      commandTimeoutMs: 2000,
+      connectTimeoutMs: 5000,
+    });
+    assert.equal(storage.requestTimeoutMs, 30_000);
+    assert.equal(env.READINESS_TIMEOUT, 2000);
+    assert.equal(env.DRAIN_READINESS_WINDOW, 2000);
     assert.equal(storage.bucket, 'paasport');
     assert.equal(storage.pathStyle, true);
     assert.deepEqual(auth.apiKeys, []);

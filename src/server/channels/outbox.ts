@@ -1,11 +1,15 @@
 // Efficient writes to many sockets: a broadcast is framed once (`Sender.frame` over one buffer) and each
 // socket is corked on its first write of a tick and uncorked on the next macrotask, so a burst of messages
-// leaves as one write per socket. Sockets whose unsent bytes pass the cap are closed as slow consumers.
+// leaves as one write per socket. Sockets whose unsent bytes pass the cap are closed as slow consumers:
+// the 1013 close frame goes out at once (behind the data already queued) and a peer that has not read it
+// within SLOW_CLOSE_WAIT_MS is cut, so a stuck reader is gone in seconds, not after ws's 30s close timer.
 import type { Socket } from 'node:net';
 import * as wsModule from 'ws';
 import { WebSocket } from 'ws';
 
 export const CLOSE_SLOW_CONSUMER = 1013;
+/** How long a slow consumer has to read up to its close frame before its socket is destroyed. */
+export const SLOW_CLOSE_WAIT_MS = 5000;
 
 /** A connection as the outbox sees it. */
 export interface Peer {
@@ -43,7 +47,10 @@ export class Outbox {
   readonly #corked = new Map<Socket, number>();
   #scheduled = false;
 
-  constructor(private readonly maxBuffered: number) {}
+  constructor(
+    private readonly maxBuffered: number,
+    private readonly slowCloseWaitMs = SLOW_CLOSE_WAIT_MS,
+  ) {}
 
   /** Writes a pre-framed message; returns false when the peer is (now) gone. */
   write(peer: Peer, framed: Framed): boolean {
@@ -79,8 +86,13 @@ export class Outbox {
     if (peer.closing) return;
     peer.closing = true;
     peer.onSlow();
-    // The close frame queues behind the unsent data; ws destroys the socket if the close handshake stalls.
-    peer.ws.close(CLOSE_SLOW_CONSUMER, 'slow consumer');
+    // The close frame queues behind the unsent data: a reader that keeps reading gets it and sees 1013;
+    // one that does not is cut after a bounded wait (it sees 1006, having read nothing meanwhile anyway).
+    const ws = peer.ws;
+    ws.close(CLOSE_SLOW_CONSUMER, 'slow consumer');
+    const cut = setTimeout(() => ws.terminate(), this.slowCloseWaitMs);
+    cut.unref();
+    ws.once('close', () => clearTimeout(cut));
   }
 
   #cork(socket: Socket, bytes: number): void {

@@ -4,6 +4,7 @@
 // to the other replicas as one bus payload. One message never decides the fate of the others in its batch.
 import { randomUUID } from 'node:crypto';
 import type { Bus } from '../drivers/bus/index.js';
+import { isOutage } from '../drivers/outage.js';
 import { DomainError } from '../errors/domain-error.js';
 import type { Logger } from '../logger.js';
 import type { ChannelMetrics } from './channel-metrics.js';
@@ -145,8 +146,10 @@ export class Publisher {
     this.#d.metrics.published.inc(fresh.length);
     this.#d.fanout.local(channel, fresh);
     const payload = fresh.map((d) => `${d.offset} ${d.frame}`).join('\n');
-    // If the bus is down, other replicas catch up from PostgreSQL (resync, sweep).
+    // If the bus is down, other replicas catch up from PostgreSQL (resync, sweep). An outage is logged once
+    // by the driver (drivers/health.ts), not per message.
     this.#d.bus.publish(this.#d.fanout.topic(channel), payload).catch((err: unknown) => {
+      if (isOutage(err)) return;
       this.#d.log.warn({ err, channel }, 'bus publish failed; other replicas will fill from PostgreSQL');
     });
   }

@@ -24,10 +24,19 @@ export interface Config {
     url?: string;
     poolMax: number;
     connectTimeoutMs: number;
+    /** Client-side deadline and statement_timeout of the server's queries. */
+    queryTimeoutMs: number;
+    /** statement_timeout of migrations, which may run longer than request queries. */
     statementTimeoutMs: number;
     dataDir: string;
   };
-  redis: { url?: string; keyPrefix: string; probeIntervalMs: number };
+  redis: {
+    url?: string;
+    keyPrefix: string;
+    probeIntervalMs: number;
+    commandTimeoutMs: number;
+    connectTimeoutMs: number;
+  };
   storage: {
     endpoint?: string;
     publicEndpoint?: string;
@@ -36,6 +45,8 @@ export interface Config {
     bucket: string;
     region: string;
     pathStyle: boolean;
+    /** How long one S3 request may go without moving a byte. */
+    requestTimeoutMs: number;
     dataDir: string;
   };
   auth: { apiKeys: string[]; jwtSecret: string; jwtSecretGenerated: boolean; publicChannels: string[] };
@@ -95,10 +106,17 @@ function toConfig(env: Env): Config {
       url: env.DATABASE_URL,
       poolMax: env.DATABASE_POOL_MAX,
       connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT,
+      queryTimeoutMs: env.DATABASE_QUERY_TIMEOUT,
       statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT,
       dataDir: env.DATA_DIR,
     },
-    redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX, probeIntervalMs: env.BUS_PROBE_INTERVAL },
+    redis: {
+      url: env.REDIS_URL,
+      keyPrefix: env.REDIS_KEY_PREFIX,
+      probeIntervalMs: env.BUS_PROBE_INTERVAL,
+      commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT,
+      connectTimeoutMs: env.REDIS_CONNECT_TIMEOUT,
+    },
     storage: {
       endpoint: env.S3_ENDPOINT,
       publicEndpoint: env.S3_PUBLIC_ENDPOINT ?? env.S3_ENDPOINT,
@@ -107,6 +125,7 @@ function toConfig(env: Env): Config {
       bucket: env.S3_BUCKET,
       region: env.S3_REGION,
       pathStyle: env.S3_FORCE_PATH_STYLE,
+      requestTimeoutMs: env.S3_REQUEST_TIMEOUT,
       dataDir: env.DATA_DIR,
     },
     auth: {

@@ -2,10 +2,12 @@
 import { backupSettings } from './backups.js';
 import { channelSettings } from './channels.js';
 import { coreSettings } from './core.js';
+import { deadlineSettings } from './deadlines.js';
 import { fileSettings } from './files.js';
 
 export const allSettings = {
   ...coreSettings,
+  ...deadlineSettings,
   ...channelSettings,
   ...fileSettings,
   ...backupSettings,

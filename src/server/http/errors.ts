@@ -69,7 +69,8 @@ export function toHttp(err: DomainError): HttpErrorResponse {
 export function errorMiddleware(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const known = asDomainError(err);
-    if (!known || known.status >= 500) {
+    // A dependency outage is logged once when it starts and once when it ends (drivers/health.ts), not per request.
+    if (!known || (known.status >= 500 && known.code !== 'unavailable')) {
       (req as { log?: Logger }).log?.error({ err }, 'request failed') ?? log.error({ err }, 'request failed');
     }
     if (res.headersSent) {

@@ -1,4 +1,5 @@
-// Cross-cutting HTTP middleware: request ids, access logs with duration metrics, and CORS from the allowlist.
+// Cross-cutting HTTP middleware: request ids, access logs with duration metrics (credentials in query
+// strings redacted), and CORS from the allowlist.
 import { randomUUID } from 'node:crypto';
 import cors from 'cors';
 import type { Request, RequestHandler } from 'express';
@@ -27,6 +28,33 @@ export function requestContext(log: Logger): RequestHandler {
   };
 }
 
+/** Query parameters that carry a credential: signed file URLs (ours and S3's) and client tokens. */
+const SECRET_PARAM =
+  /^(signature|x-amz-signature|x-amz-credential|x-amz-security-token|token|access_token)$/i;
+
+function paramName(raw: string): string {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' '));
+  } catch {
+    return raw;
+  }
+}
+
+/** The URL as logged: credential values replaced, so a log line never holds a link that still works. */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const params = url
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const name = eq < 0 ? pair : pair.slice(0, eq);
+      return SECRET_PARAM.test(paramName(name)) ? `${name}=[redacted]` : pair;
+    });
+  return `${url.slice(0, q)}?${params.join('&')}`;
+}
+
 /** The route template (e.g. /v1/channels/:channel) keeps metric label cardinality bounded. */
 function routeOf(req: Request): string {
   const path = (req.route as { path?: string } | undefined)?.path;
@@ -44,7 +72,7 @@ export function accessLog(metrics: Metrics): RequestHandler {
       req.log.info(
         {
           method: req.method,
-          url: req.originalUrl,
+          url: redactUrl(req.originalUrl),
           status: res.statusCode,
           ms: Math.round(seconds * 1e4) / 10,
         },

@@ -107,9 +107,14 @@ export class Gateway {
     });
   }
 
-  /** A peer that did not answer the previous ping within one interval is gone: terminate it. */
+  /**
+   * A peer that did not answer the previous ping within one interval is gone: terminate it. Peers already
+   * closing are left to whoever closes them (bounded: the outbox cuts slow consumers, drain terminates, ws
+   * itself after 30s): their pong may sit behind a backlog, and cutting them would lose their close frame.
+   */
   #sweep(): void {
     for (const ws of this.wss.clients) {
+      if (ws.readyState !== ws.OPEN) continue;
       if (!this.#alive.has(ws)) {
         ws.terminate();
         continue;
@@ -117,6 +122,11 @@ export class Gateway {
       this.#alive.delete(ws);
       ws.ping();
     }
+  }
+
+  /** New upgrades get 503 `draining` from now on; open sockets stay until drain(). */
+  refuseNew(): void {
+    this.#accepting = false;
   }
 
   /** Refuses new upgrades and closes open sockets with 1012; resolves once all are closed or timeoutMs passed. */

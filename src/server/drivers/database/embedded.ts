@@ -1,48 +1,53 @@
 // Embedded PostgreSQL: PGlite persisted under DATA_DIR, served on a loopback socket by pglite-socket so the
 // rest of the server reaches it with the same `pg` Pool and SQL as a real server. One replica only.
+// PGlite is imported only when embedded mode is used: it is sizeable and a real server never needs it.
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import type { Logger } from '../../logger.js';
+import { DependencyHealth } from '../health.js';
 import type { Database } from './database.js';
-import { runTransaction } from './database.js';
-import { createPgPool } from './pg.js';
+import { createPgPool, poolDatabase } from './pg.js';
 
 export interface EmbeddedDatabaseOptions {
   dataDir: string;
   poolMax: number;
   connectTimeoutMs: number;
+  queryTimeoutMs?: number;
   statementTimeoutMs: number;
 }
 
-export async function createEmbeddedDatabase(opts: EmbeddedDatabaseOptions, log: Logger): Promise<Database> {
+export async function createEmbeddedDatabase(
+  opts: EmbeddedDatabaseOptions,
+  log: Logger,
+  health = new DependencyHealth('postgres', log),
+): Promise<Database> {
   const dir = resolve(opts.dataDir, 'postgres');
-  await mkdir(dir, { recursive: true });
+  const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite-socket'),
+    mkdir(dir, { recursive: true }),
+  ]);
   const db = await PGlite.create({ dataDir: dir });
   // PGlite runs one session; the socket server multiplexes pool connections onto it, keeping transactions whole.
+  // One slot more than the pool, for the dedicated connection of migrations.
   const maxConnections = Math.min(opts.poolMax, 4);
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
+  const server = new PGLiteSocketServer({
+    db,
+    host: '127.0.0.1',
+    port: 0,
+    maxConnections: maxConnections + 1,
+  });
   await server.start();
   const url = `postgres://postgres@${server.getServerConn()}/postgres`;
-  const pool = createPgPool({ ...opts, url, poolMax: maxConnections }, log);
+  const pgOpts = { ...opts, url, poolMax: maxConnections };
+  const pool = createPgPool(pgOpts, log, health);
   log.info(
     { dataDir: join(dir) },
     'embedded PostgreSQL (PGlite) started: data persisted under DATA_DIR; one replica only',
   );
-  return {
-    driver: 'embedded',
-    url,
-    pool,
-    query: (text, params) => pool.query(text, params),
-    transaction: (fn) => runTransaction(pool, fn),
-    ping: async () => {
-      await pool.query('SELECT 1');
-    },
-    close: async () => {
-      await pool.end();
-      await server.stop();
-      await db.close();
-    },
-  };
+  return poolDatabase('embedded', pgOpts, pool, health, async () => {
+    await pool.end();
+    await server.stop();
+    await db.close();
+  });
 }

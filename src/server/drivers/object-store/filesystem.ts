@@ -1,16 +1,36 @@
 // Objects as files under DATA_DIR/objects, for embedded mode. Puts stream to a temp file and rename it
-// into place, so readers never see a partial object and an aborted upload leaves nothing.
+// into place, so readers never see a partial object and an aborted upload leaves nothing. A disk that is
+// full, read-only or failing (ENOSPC, EROFS, EIO, ...) answers `unavailable`, like an S3 outage.
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { access, constants, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { DependencyHealth } from '../health.js';
 import { assertValidKey, type ObjectInfo, ObjectNotFoundError, type ObjectStore } from './object-store.js';
 
 const TMP = '.incoming';
 
-export async function createFilesystemStore(dataDir: string): Promise<ObjectStore> {
+export async function createFilesystemStore(
+  dataDir: string,
+  health?: DependencyHealth,
+): Promise<ObjectStore> {
+  const store = await filesystemStore(dataDir);
+  if (!health) return store;
+  const call = <T>(fn: () => Promise<T>) => health.call(fn);
+  return {
+    ...store,
+    put: (key, body, opts) => call(() => store.put(key, body, opts)),
+    get: (key, range) => call(() => store.get(key, range)),
+    stat: (key) => call(() => store.stat(key)),
+    delete: (key) => call(() => store.delete(key)),
+    list: (prefix) => call(() => store.list(prefix)),
+    ping: () => call(() => store.ping()),
+  };
+}
+
+async function filesystemStore(dataDir: string): Promise<ObjectStore> {
   const root = resolve(dataDir, 'objects');
   await mkdir(join(root, TMP), { recursive: true });
   const pathOf = (key: string) => {

@@ -1,10 +1,14 @@
 // S3/MinIO object storage through the `minio` client. The bucket is created at start when missing.
+// Every request is bounded by S3_REQUEST_TIMEOUT of silence (s3-agent.ts); an unreachable, stalled or
+// overloaded store rejects with the `unavailable` DomainError.
+import type { Agent } from 'node:http';
 import type { Readable } from 'node:stream';
 import * as Minio from 'minio';
 import type { Config } from '../../config/load.js';
 import type { Logger } from '../../logger.js';
-import { withTimeout } from '../../util/timeout.js';
+import { DependencyHealth } from '../health.js';
 import { assertValidKey, type ObjectInfo, ObjectNotFoundError, type ObjectStore } from './object-store.js';
+import { deadlineAgent } from './s3-agent.js';
 import { streamToS3 } from './s3-upload.js';
 
 export interface S3Store extends ObjectStore {
@@ -15,10 +19,15 @@ export interface S3Store extends ObjectStore {
   readonly bucket: string;
 }
 
-export function minioClient(endpoint: string, cfg: Config['storage']): Minio.Client {
+/** A client whose requests die after cfg.requestTimeoutMs of silence; the agent is kept for close(). */
+export function minioClient(
+  endpoint: string,
+  cfg: Config['storage'],
+): { client: Minio.Client; agent: Agent } {
   const u = new URL(endpoint);
   const useSSL = u.protocol === 'https:';
-  return new Minio.Client({
+  const agent = deadlineAgent(useSSL, cfg.requestTimeoutMs);
+  const client = new Minio.Client({
     endPoint: u.hostname,
     port: u.port ? Number(u.port) : useSSL ? 443 : 80,
     useSSL,
@@ -26,7 +35,9 @@ export function minioClient(endpoint: string, cfg: Config['storage']): Minio.Cli
     secretKey: cfg.secretKey ?? '',
     region: cfg.region,
     pathStyle: cfg.pathStyle,
+    transportAgent: agent,
   });
+  return { client, agent };
 }
 
 const isNotFound = (err: unknown) => {
@@ -34,13 +45,20 @@ const isNotFound = (err: unknown) => {
   return code === 'NoSuchKey' || code === 'NotFound' || code === 'NoSuchObject';
 };
 
-export async function createS3Store(cfg: Config['storage'], log: Logger): Promise<S3Store> {
-  const client = minioClient(cfg.endpoint!, cfg);
-  const publicClient = minioClient(cfg.publicEndpoint ?? cfg.endpoint!, cfg);
+export async function createS3Store(
+  cfg: Config['storage'],
+  log: Logger,
+  health = new DependencyHealth('storage', log),
+): Promise<S3Store> {
+  const internal = minioClient(cfg.endpoint!, cfg);
+  // Presigning is local (the region is configured), so the public client never opens a connection.
+  const { client } = internal;
+  const { client: publicClient } = minioClient(cfg.publicEndpoint ?? cfg.endpoint!, cfg);
   const { bucket } = cfg;
-  if (!(await client.bucketExists(bucket))) {
+  const call = <T>(fn: () => Promise<T>) => health.call(fn);
+  if (!(await call(() => client.bucketExists(bucket)))) {
     try {
-      await client.makeBucket(bucket, cfg.region);
+      await call(() => client.makeBucket(bucket, cfg.region));
       log.info({ bucket }, 'created bucket');
     } catch (err) {
       // Another replica may have created it between our check and our call.
@@ -52,7 +70,7 @@ export async function createS3Store(cfg: Config['storage'], log: Logger): Promis
   async function stat(key: string): Promise<ObjectInfo | null> {
     assertValidKey(key);
     try {
-      const s = await client.statObject(bucket, key);
+      const s = await call(() => client.statObject(bucket, key));
       const contentType = s.metaData?.['content-type'] as string | undefined;
       return { key, size: s.size, lastModified: s.lastModified, ...(contentType ? { contentType } : {}) };
     } catch (err) {
@@ -68,35 +86,40 @@ export async function createS3Store(cfg: Config['storage'], log: Logger): Promis
     bucket,
     put: async (key: string, body: Readable, opts = {}) => {
       assertValidKey(key);
-      await streamToS3(client, bucket, key, body, opts);
+      await call(() => streamToS3(client, bucket, key, body, opts));
       return (await stat(key))!;
     },
     get: async (key, range) => {
       const info = await stat(key);
       if (!info) throw new ObjectNotFoundError(key);
-      const body = range
-        ? await client.getPartialObject(bucket, key, range.start, range.end - range.start + 1)
-        : await client.getObject(bucket, key);
+      const body = await call(() =>
+        range
+          ? client.getPartialObject(bucket, key, range.start, range.end - range.start + 1)
+          : client.getObject(bucket, key),
+      );
       return { body, info };
     },
     stat,
     delete: async (key) => {
       assertValidKey(key);
-      await client.removeObject(bucket, key);
+      await call(() => client.removeObject(bucket, key));
     },
-    list: async (prefix) => {
-      const out: ObjectInfo[] = [];
-      for await (const item of client.listObjectsV2(bucket, prefix, true)) {
-        const obj = item as { name?: string; size: number; lastModified: Date };
-        if (obj.name) out.push({ key: obj.name, size: obj.size, lastModified: obj.lastModified });
-      }
-      return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    },
+    list: (prefix) =>
+      call(async () => {
+        const out: ObjectInfo[] = [];
+        for await (const item of client.listObjectsV2(bucket, prefix, true)) {
+          const obj = item as { name?: string; size: number; lastModified: Date };
+          if (obj.name) out.push({ key: obj.name, size: obj.size, lastModified: obj.lastModified });
+        }
+        return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      }),
     ping: async () => {
-      if (!(await withTimeout(client.bucketExists(bucket), 2000, 's3 bucket check'))) {
+      if (!(await call(() => client.bucketExists(bucket)))) {
         throw new Error(`bucket ${bucket} does not exist`);
       }
     },
-    close: async () => {},
+    close: async () => {
+      internal.agent.destroy();
+    },
   };
 }

@@ -2,17 +2,28 @@
 // replica), otherwise this process's memory (one replica; the bus driver warns about that at start).
 import type { Config } from '../../config/load.js';
 import type { Logger } from '../../logger.js';
+import type { DependencyHealth } from '../health.js';
 import { createMemorySharedState } from './memory.js';
 import { createRedisSharedState } from './redis.js';
 import type { SharedState } from './shared-state.js';
 
 export type { SetEntry, SharedState, WindowCount } from './shared-state.js';
 
-export async function createSharedState(cfg: Config['redis'], log: Logger): Promise<SharedState> {
+export async function createSharedState(
+  cfg: Config['redis'],
+  log: Logger,
+  health?: DependencyHealth,
+): Promise<SharedState> {
   if (cfg.url) {
     return createRedisSharedState(
-      { url: cfg.url, keyPrefix: cfg.keyPrefix },
+      {
+        url: cfg.url,
+        keyPrefix: cfg.keyPrefix,
+        commandTimeoutMs: cfg.commandTimeoutMs,
+        connectTimeoutMs: cfg.connectTimeoutMs,
+      },
       log.child({ driver: 'redis', component: 'shared-state' }),
+      health,
     );
   }
   return createMemorySharedState();

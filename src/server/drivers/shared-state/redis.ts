@@ -3,17 +3,18 @@
 // their longest-lived member by twice its TTL, so that sets nobody refreshes vanish on their own.
 import type { RedisClientType } from 'redis';
 import type { Logger } from '../../logger.js';
-import { withTimeout } from '../../util/timeout.js';
-import { redisClient } from '../redis-client.js';
+import { DependencyHealth } from '../health.js';
+import { RedisConnection } from '../redis-client.js';
 import type { SetEntry, SharedState } from './shared-state.js';
 
 export interface RedisSharedStateOptions {
   url: string;
   /** Prepended to every key, so that several deployments can share one Redis. */
   keyPrefix: string;
+  commandTimeoutMs?: number;
+  connectTimeoutMs?: number;
 }
 
-const PING_TIMEOUT_MS = 1000;
 const KEY_TTL_FACTOR = 3;
 
 type Multi = ReturnType<RedisClientType['multi']>;
@@ -25,102 +26,105 @@ function keepKeys(multi: Multi, keys: string[], ttlMs: number): Multi {
   return multi;
 }
 
+/** Never waits on Redis past its connect timeout: until it connects, every operation rejects at once. */
 export async function createRedisSharedState(
   opts: RedisSharedStateOptions,
   log: Logger,
+  health = new DependencyHealth('redis', log),
 ): Promise<SharedState> {
-  const redis = redisClient(opts.url);
-  let down = false;
-  // One line per outage, not one per reconnect attempt.
-  redis.on('error', (err: Error) => {
-    if (down) return;
-    down = true;
-    log.warn({ err: err.message }, 'shared state: redis connection error');
-  });
-  redis.on('ready', () => {
-    if (!down) return;
-    down = false;
-    log.info('shared state: redis reconnected');
-  });
-  await redis.connect();
-  return redisSharedState(redis, opts.keyPrefix);
+  const conn = new RedisConnection({ ...opts, name: 'shared-state', health, log });
+  await conn.started();
+  return redisSharedState(conn, opts.keyPrefix);
 }
 
-function redisSharedState(redis: RedisClientType, prefix: string): SharedState {
+/** Each method is one deadline-bound round trip (takeExpired: a few), through conn.run. */
+function redisSharedState(conn: RedisConnection, prefix: string): SharedState {
   const zkey = (set: string) => `${prefix}${set}`;
   const hkey = (set: string) => `${prefix}${set}:m`;
   const values = async (set: string, members: string[]): Promise<(string | null)[]> =>
     members.length === 0
       ? []
-      : (await redis.hmGet(hkey(set), members)).map((v) => (v == null ? null : String(v)));
+      : (await conn.run('hmget', (r) => r.hmGet(hkey(set), members))).map((v) =>
+          v == null ? null : String(v),
+        );
 
   return {
     driver: 'redis',
     async increment(key, windowMs) {
       const k = `${prefix}${key}`;
       // NX: the first increment of a window starts its clock; later ones only count.
-      const [count, , ttl] = await redis.multi().incr(k).pExpire(k, windowMs, 'NX').pTTL(k).exec();
+      const [count, , ttl] = await conn.run('increment', (r) =>
+        r.multi().incr(k).pExpire(k, windowMs, 'NX').pTTL(k).exec(),
+      );
       return { count: Number(count), ttlMs: Number(ttl) };
     },
     async addMember(set, member, value, ttlMs) {
-      const multi = redis
-        .multi()
-        .zAdd(zkey(set), { score: Date.now() + ttlMs, value: member })
-        .hSet(hkey(set), member, value);
-      await keepKeys(multi, [zkey(set), hkey(set)], ttlMs).exec();
+      await conn.run('add member', (r) => {
+        const multi = r
+          .multi()
+          .zAdd(zkey(set), { score: Date.now() + ttlMs, value: member })
+          .hSet(hkey(set), member, value);
+        return keepKeys(multi, [zkey(set), hkey(set)], ttlMs).exec();
+      });
     },
     async removeMember(set, member) {
-      const [removed] = await redis.multi().zRem(zkey(set), member).hDel(hkey(set), member).exec();
+      const [removed] = await conn.run('remove member', (r) =>
+        r.multi().zRem(zkey(set), member).hDel(hkey(set), member).exec(),
+      );
       return Number(removed) > 0;
     },
     async liveMembers(set) {
-      const live = await redis.zRangeByScore(zkey(set), `(${Date.now()}`, '+inf');
+      const live = await conn.run('live members', (r) =>
+        r.zRangeByScore(zkey(set), `(${Date.now()}`, '+inf'),
+      );
       const raw = await values(set, live);
       return live.flatMap((member, i) => (raw[i] == null ? [] : [{ member, value: raw[i] }]));
     },
     async countLive(set) {
-      return redis.zCount(zkey(set), `(${Date.now()}`, '+inf');
+      return conn.run('count live', (r) => r.zCount(zkey(set), `(${Date.now()}`, '+inf'));
     },
     async refreshMembers(members, ttlMs) {
       const score = Date.now() + ttlMs;
-      const multi = redis.multi();
-      let queued = false;
-      for (const [set, names] of members) {
-        if (names.length === 0) continue;
-        queued = true;
-        // XX: only members still present; one taken as expired meanwhile stays gone.
-        multi.zAdd(
-          zkey(set),
-          names.map((value) => ({ score, value })),
-          { condition: 'XX' },
-        );
-        keepKeys(multi, [zkey(set), hkey(set)], ttlMs);
-      }
-      if (queued) await multi.execAsPipeline();
+      const queued = [...members].filter(([, names]) => names.length > 0);
+      if (queued.length === 0) return;
+      await conn.run('refresh members', (r) => {
+        const multi = r.multi();
+        for (const [set, names] of queued) {
+          // XX: only members still present; one taken as expired meanwhile stays gone.
+          multi.zAdd(
+            zkey(set),
+            names.map((value) => ({ score, value })),
+            { condition: 'XX' },
+          );
+          keepKeys(multi, [zkey(set), hkey(set)], ttlMs);
+        }
+        return multi.execAsPipeline();
+      });
     },
     async takeExpired(set) {
       const z = zkey(set);
-      const stale = await redis.zRangeByScore(z, '-inf', Date.now());
+      const stale = await conn.run('expired members', (r) => r.zRangeByScore(z, '-inf', Date.now()));
       if (stale.length === 0) return [];
       const raw = await values(set, stale);
       // ZREM answers 1 to exactly one caller per member, whichever replica it runs on.
-      const removed = await Promise.all(stale.map((member) => redis.zRem(z, member)));
+      const removed = await conn.run('take expired', (r) =>
+        Promise.all(stale.map((member) => r.zRem(z, member))),
+      );
       const taken: SetEntry[] = [];
       stale.forEach((member, i) => {
         if (Number(removed[i]) > 0) taken.push({ member, value: raw[i] ?? '' });
       });
-      if (taken.length > 0)
-        await redis.hDel(
-          hkey(set),
-          taken.map((e) => e.member),
-        );
+      if (taken.length > 0) {
+        const gone = taken.map((e) => e.member);
+        await conn.run('forget expired', (r) => r.hDel(hkey(set), gone));
+      }
       return taken;
     },
     async ping() {
-      await withTimeout(redis.ping(), PING_TIMEOUT_MS, 'redis ping');
+      await conn.run('ping', (r) => r.ping());
     },
     async close() {
-      await redis.close();
+      await conn.close();
     },
   };
 }

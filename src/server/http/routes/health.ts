@@ -1,9 +1,10 @@
 // Liveness (/healthz), readiness (/readyz, every dependency checked with its latency) and /metrics.
+// Each check is bounded by READINESS_TIMEOUT, so a hung dependency makes /readyz answer 503 naming it
+// within that time instead of hanging the probe.
 import { Router } from 'express';
 import type { Deps } from '../../deps.js';
+import { DomainError } from '../../errors/domain-error.js';
 import { withTimeout } from '../../util/timeout.js';
-
-const CHECK_TIMEOUT_MS = 2000;
 
 interface Check {
   driver: string;
@@ -12,19 +13,26 @@ interface Check {
   error?: string;
 }
 
-async function check(driver: string, probe: () => Promise<void>): Promise<Check> {
+/** The reason an operator needs: for an outage, what the driver saw rather than the client message. */
+function reason(err: unknown): string {
+  if (err instanceof DomainError && err.cause instanceof Error) return err.cause.message;
+  return err instanceof Error ? err.message : String(err);
+}
+
+async function check(driver: string, timeoutMs: number, probe: () => Promise<unknown>): Promise<Check> {
   const start = performance.now();
+  const latency = () => Math.round((performance.now() - start) * 100) / 100;
   try {
-    await withTimeout(probe(), CHECK_TIMEOUT_MS, `${driver} check`);
-    return { driver, ok: true, latencyMs: Math.round((performance.now() - start) * 100) / 100 };
+    await withTimeout(probe(), timeoutMs, `${driver} check`);
+    return { driver, ok: true, latencyMs: latency() };
   } catch (err) {
-    const latencyMs = Math.round((performance.now() - start) * 100) / 100;
-    return { driver, ok: false, latencyMs, error: (err as Error).message };
+    return { driver, ok: false, latencyMs: latency(), error: reason(err) };
   }
 }
 
-export function healthRouter({ db, bus, store, metrics, lifecycle, config }: Deps): Router {
+export function healthRouter({ db, bus, sharedState, store, metrics, lifecycle, config }: Deps): Router {
   const router = Router();
+  const timeoutMs = config.env.READINESS_TIMEOUT;
 
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -32,9 +40,10 @@ export function healthRouter({ db, bus, store, metrics, lifecycle, config }: Dep
 
   router.get('/readyz', async (_req, res) => {
     const [postgres, redis, storage] = await Promise.all([
-      check(db.driver, () => db.ping()),
-      check(bus.driver, () => bus.ping()),
-      check(store.driver, () => store.ping()),
+      check(db.driver, timeoutMs, () => db.ping()),
+      // Pub/sub and the shared state (rate limits, presence) hold connections of their own.
+      check(bus.driver, timeoutMs, () => Promise.all([bus.ping(), sharedState.ping()])),
+      check(store.driver, timeoutMs, () => store.ping()),
     ]);
     const checks = { postgres, redis, storage };
     const failing = Object.entries(checks)
