@@ -35,13 +35,13 @@ export interface Replica {
 
 export class Cluster {
   readonly #archive: string[] = [];
+  #nginx: Nginx | undefined;
 
   private constructor(
     readonly pg: Postgres,
     readonly redis: Redis,
     readonly pgProxy: FaultProxy,
     readonly redisProxy: FaultProxy,
-    readonly nginx: Nginx,
     readonly replicas: Replica[],
     readonly secrets: Secrets,
     readonly db: pg.Pool,
@@ -89,12 +89,17 @@ export class Cluster {
     }));
     const db = new pg.Pool({ connectionString: pgServer.url, max: 2 });
     db.on('error', () => {});
-    const nginx = await startNginx(ports);
-    const cluster = new Cluster(pgServer, redis, pgProxy, redisProxy, nginx, replicas, secrets, db, env);
+    const cluster = new Cluster(pgServer, redis, pgProxy, redisProxy, replicas, secrets, db, env);
     // The first one migrates; the others start against the migrated database.
     await cluster.startReplica(0);
     await Promise.all([1, 2].map((i) => cluster.startReplica(i)));
+    cluster.#nginx = await startNginx(ports);
     return cluster;
+  }
+
+  get nginx(): Nginx {
+    if (!this.#nginx) throw new Error('nginx is not started');
+    return this.#nginx;
   }
 
   replica(i: number): Replica {
@@ -114,7 +119,7 @@ export class Cluster {
   async stopReplica(i: number, signal: 'SIGTERM' | 'SIGKILL'): Promise<number | null> {
     const r = this.replica(i);
     if (!r.proc || r.proc.proc.exitCode !== null) return null;
-    const timeout = new Promise<'timeout'>((res) => setTimeout(() => res('timeout'), 15_000));
+    const timeout = new Promise<'timeout'>((res) => setTimeout(() => res('timeout'), 15_000).unref());
     const code = await Promise.race([r.proc.stop(signal), timeout]);
     if (code === 'timeout') return r.proc.stop('SIGKILL');
     return code;
@@ -172,7 +177,7 @@ export class Cluster {
   async close(): Promise<void> {
     for (const r of this.replicas) if (r.frozen) this.thaw(r.index);
     await Promise.all(this.replicas.map((r) => this.stopReplica(r.index, 'SIGKILL')));
-    await this.nginx.stop();
+    await this.#nginx?.stop();
     await Promise.all([this.pgProxy.close(), this.redisProxy.close()]);
     await this.db.end().catch(() => {});
     await Promise.all([this.redis.close(), this.pg.close()]);

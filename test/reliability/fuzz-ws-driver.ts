@@ -92,7 +92,7 @@ export async function fuzzWebSocket(
       if (killer) sock.ws.send(killer.data, { binary: killer.binary });
       const code = await Promise.race([
         sock.closed,
-        new Promise<number>((res) => setTimeout(() => res(-1), 5000)),
+        new Promise<number>((res) => setTimeout(() => res(-1), 5000).unref()),
       ]);
       if (killer && code !== killer.closes) {
         const key = `${killer.kind}: close ${code}, expected ${killer.closes}`;
@@ -106,7 +106,7 @@ export async function fuzzWebSocket(
   t.pingsSent++;
   const pong = new Promise<boolean>((res) => {
     sock.ws.once('pong', () => res(true));
-    setTimeout(() => res(false), ANSWER_MS);
+    setTimeout(() => res(false), ANSWER_MS).unref();
   });
   sock.ws.ping();
   if (await pong) t.pingsAnswered++;

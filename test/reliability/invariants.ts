@@ -46,7 +46,11 @@ export interface Figures {
   /** Offsets missing between 1 and last_offset, plus channels whose count disagrees. */
   holes: number;
   unresolved: number;
+  /** Messages that were to publish but were not (the publisher's in-flight cap was reached). */
+  skipped: number;
   subscribers: number;
+  /** Message frames the subscribers received, all channels. */
+  delivered: number;
   silentHoles: number;
   subscriberDuplicates: number;
   outOfOrder: number;
@@ -71,7 +75,9 @@ export function computeFigures(store: StoreFacts, pub: LoadPublisher, subs: Load
     duplicates: 0,
     holes: 0,
     unresolved: 0,
+    skipped: pub.skipped,
     subscribers: subs.length,
+    delivered: 0,
     silentHoles: 0,
     subscriberDuplicates: 0,
     outOfOrder: 0,
@@ -119,6 +125,7 @@ export function computeFigures(store: StoreFacts, pub: LoadPublisher, subs: Load
     for (const [channel, ledger] of s.ledgers) {
       const c = ledger.settle(store.lastOffsets.get(channel) ?? 0);
       f.silentHoles += c.silent;
+      f.delivered += c.received;
       f.subscriberDuplicates += c.duplicates;
       f.outOfOrder += c.outOfOrder;
       f.told += c.told;

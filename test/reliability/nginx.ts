@@ -4,7 +4,7 @@
 // the Swarm VIP; here an upstream of the three replicas stands in for it: round robin, no stickiness, and
 // passive health (max_fails/fail_timeout) as the only health checking.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, until } from '../helpers/services.js';
@@ -12,8 +12,8 @@ import { freePort, until } from '../helpers/services.js';
 export interface Nginx {
   port: number;
   url: string;
-  /** nginx's error log (upstream failures, timeouts), for reports. */
-  errorLog: string;
+  /** nginx's error log so far (upstream failures, timeouts). */
+  errors(): string;
   stop(): Promise<void>;
 }
 
@@ -40,6 +40,10 @@ ${servers.join('\n')}
   server {
     listen 127.0.0.1:${listen};
     client_max_body_size 500m;
+    # CapRover answers its own health check here, without touching the app.
+    location /.well-known/captain-identifier {
+      return 200 'captain';
+    }
     location / {
       proxy_pass http://replicas;
       proxy_set_header Host $host;
@@ -67,20 +71,27 @@ export async function startNginx(replicaPorts: number[]): Promise<Nginx> {
     'nginx to answer',
     async () => {
       if (proc.exitCode !== null) throw new Error(`nginx exited with ${proc.exitCode}; see ${errorLog}`);
-      return (await fetch(`${url}/healthz`).catch(() => null)) ? true : undefined;
+      const res = await fetch(`${url}/.well-known/captain-identifier`).catch(() => null);
+      return res?.status === 200 ? true : undefined;
     },
     15_000,
   );
   return {
     port,
     url,
-    errorLog,
+    errors: () => {
+      try {
+        return readFileSync(errorLog, 'utf8');
+      } catch {
+        return '';
+      }
+    },
     async stop() {
       if (proc.exitCode === null) {
         const exited = new Promise((r) => proc.once('exit', r));
         // TERM is nginx's fast shutdown: workers exit without waiting for open websockets.
         proc.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 3000).unref())]);
         if (proc.exitCode === null) proc.kill('SIGKILL');
       }
       rmSync(prefix, { recursive: true, force: true });

@@ -14,6 +14,8 @@ export type Outcome =
 
 export interface Lane {
   name: string;
+  /** False while a WebSocket lane is (re)connecting; HTTP lanes are always ready. */
+  connected(): boolean;
   send(channel: string, id: string, data: unknown): Promise<Outcome>;
   close(): void;
 }
@@ -21,6 +23,7 @@ export interface Lane {
 export function httpLane(name: string, baseUrl: string, apiKey: string): Lane {
   return {
     name,
+    connected: () => true,
     async send(channel, id, data) {
       try {
         const res = await fetch(`${baseUrl}/v1/channels/${channel}/messages`, {
@@ -92,6 +95,7 @@ export function wsLane(name: string, wsUrl: string, apiKey: string): Lane {
   open();
   return {
     name,
+    connected: () => ws?.readyState === WebSocket.OPEN,
     send(channel, id, data) {
       return new Promise<Outcome>((resolve) => {
         if (ws?.readyState !== WebSocket.OPEN || waiters.has(id)) {

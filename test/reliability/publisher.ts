@@ -73,7 +73,9 @@ export class LoadPublisher {
     const first = Date.now();
     const data = { n, at: first, text: 'reliability '.repeat(8) };
     for (let k = 0; k < MAX_ATTEMPTS; k++) {
-      const lane = this.lanes[(n + k) % this.lanes.length] as Lane;
+      // A WebSocket lane that is reconnecting is passed over: nothing would be sent on it.
+      const order = this.lanes.map((_, j) => this.lanes[(n + k + j) % this.lanes.length] as Lane);
+      const lane = order.find((l) => l.connected()) ?? (order[0] as Lane);
       const outcome = await lane.send(r.channel, r.id, data);
       r.attempts.push({ lane: lane.name, outcome });
       if (outcome.kind === 'ack') {
@@ -91,10 +93,14 @@ export class LoadPublisher {
   /** Stops issuing new ids and waits (bounded) for the retries of the ones in flight. */
   async stop(timeoutMs = RETRY_WINDOW_MS + 15_000): Promise<void> {
     clearInterval(this.#timer);
-    const deadline = new Promise((res) => setTimeout(res, timeoutMs));
+    // Unref'd: a deadline that is not needed any more must not hold the process open.
+    const deadline = new Promise((res) => setTimeout(res, timeoutMs).unref());
     await Promise.race([Promise.all([...this.#inFlight]), deadline]);
     this.#stopped = true;
-    await Promise.race([Promise.all([...this.#inFlight]), new Promise((res) => setTimeout(res, 8000))]);
+    await Promise.race([
+      Promise.all([...this.#inFlight]),
+      new Promise((res) => setTimeout(res, 8000).unref()),
+    ]);
     for (const lane of this.lanes) lane.close();
   }
 }

@@ -42,7 +42,7 @@ function faults(p: FaultsPart): string[] {
       'Ready again after',
       'Result',
     ]),
-    row(Array(15).fill('---')),
+    row(Array(16).fill('---')),
   ];
   for (const s of p.scenarios) {
     const f = s.figures;
@@ -53,6 +53,7 @@ function faults(p: FaultsPart): string[] {
         f.published,
         f.acknowledged,
         f.stored,
+        f.delivered,
         f.lost,
         f.duplicates,
         f.holes,
@@ -70,7 +71,9 @@ function faults(p: FaultsPart): string[] {
   out.push('', '### Details', '');
   for (const s of p.scenarios) {
     out.push(`**\`${s.name}\`**: ${s.fault}. ${s.durationS} s.`, '');
-    out.push(`- publish errors: ${fmt(s.figures.errors)}`);
+    out.push(
+      `- publish errors: ${fmt(s.figures.errors)}; not published (in-flight cap): ${s.figures.skipped}`,
+    );
     out.push(
       `- error frames to subscribers: ${fmt(s.figures.subscriberErrors)}; socket closes: ${fmt(s.closes)}`,
     );

@@ -33,6 +33,8 @@ export interface ScenarioResult {
   figures: Figures;
   readiness: ReadinessVerdict;
   closes: Record<string, number>;
+  /** nginx's error log during the scenario, by message. */
+  proxyErrors: Record<string, number>;
   failures: string[];
 }
 
@@ -48,6 +50,7 @@ export async function runScenario(
   const random = seeded(seed);
   const started = Date.now();
   await cluster.heal();
+  const proxyLogFrom = cluster.nginx.errors().length;
   const channels = Array.from({ length: LOAD.channels }, (_, k) => `rel-${scenario.name}-${seed}-${k}`);
   const entry = (i: number) => (i % 5 < 2 ? cluster.nginx.url : cluster.replica(i % 3).url);
   const subs = tokens.slice(0, LOAD.subscribers).map((token, i) => {
@@ -66,6 +69,8 @@ export async function runScenario(
     wsLane('ws nginx', `${ws(cluster.nginx.url)}/v1/ws`, key),
     wsLane('ws r2', `${ws(cluster.replica(2).url)}/v1/ws`, key),
   ];
+  const lanesBy = Date.now() + 10_000;
+  while (lanes.some((l) => !l.connected()) && Date.now() < lanesBy) await sleep(50);
   const publisher = new LoadPublisher(
     lanes,
     channels,
@@ -112,6 +117,11 @@ export async function runScenario(
   await watch.stop();
 
   const figures = computeFigures(store, publisher, subs);
+  const proxyErrors: Record<string, number> = {};
+  for (const line of cluster.nginx.errors().slice(proxyLogFrom).split('\n')) {
+    const what = /\*\d+ (.+?) while /.exec(line)?.[1];
+    if (what) proxyErrors[what] = (proxyErrors[what] ?? 0) + 1;
+  }
   const readiness = judgeReadiness(watch.samples, faults, started);
   const closes: Record<string, number> = {};
   for (const s of subs)
@@ -136,6 +146,7 @@ export async function runScenario(
     figures,
     readiness,
     closes,
+    proxyErrors,
     failures,
   };
 }

@@ -23,6 +23,13 @@ const OUTAGE = { down: true, up: true };
 /** A process going away: readiness must drop; coming back is startup time, not a readiness lag. */
 const PROCESS = { down: true, up: false };
 
+/** Starting a process: it says whatever is true while it boots, no expectation either way. */
+async function restart(ctx: FaultContext, i: number): Promise<void> {
+  const end = ctx.open('starting', [i], { down: false, up: false });
+  await ctx.cluster.startReplica(i);
+  end();
+}
+
 async function redisCommand(url: string, args: string[]): Promise<void> {
   const client = createClient({ url });
   client.on('error', () => {});
@@ -63,8 +70,8 @@ export const SCENARIOS: Scenario[] = [
       for (const i of ALL) {
         const end = ctx.open('SIGTERM', [i], PROCESS);
         await ctx.cluster.stopReplica(i, 'SIGTERM');
-        await ctx.cluster.startReplica(i);
         end();
+        await restart(ctx, i);
         await ctx.sleep(1500);
       }
     },
@@ -76,8 +83,8 @@ export const SCENARIOS: Scenario[] = [
       const end = ctx.open('SIGKILL', [1], PROCESS);
       await ctx.cluster.stopReplica(1, 'SIGKILL');
       await ctx.sleep(5000);
-      await ctx.cluster.startReplica(1);
       end();
+      await restart(ctx, 1);
     },
   },
   {
