@@ -2,7 +2,7 @@
 import { readdirSync } from 'node:fs';
 import { loadConfig } from '../../src/server/config/load.js';
 import { MIGRATIONS_DIR } from '../../src/server/db/migrate.js';
-import { silentLogger } from '../../src/server/logger.js';
+import { type Logger, silentLogger } from '../../src/server/logger.js';
 import { type RunningServer, startServer } from '../../src/server/server.js';
 
 export interface TestServer extends RunningServer {
@@ -10,9 +10,12 @@ export interface TestServer extends RunningServer {
   close: () => Promise<void>;
 }
 
-export async function startTestServer(env: Record<string, string>): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string>,
+  log: Logger = silentLogger(),
+): Promise<TestServer> {
   const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'test', ...env });
-  const running = await startServer(config, silentLogger());
+  const running = await startServer(config, log);
   return { ...running, url: `http://127.0.0.1:${running.port}`, close: () => running.drain(2000) };
 }
 
