@@ -3,9 +3,11 @@
 import type { Resource } from '../../model/resource.js';
 import { refsOf, type Value } from '../../model/value.js';
 import type { Workload } from '../../model/workload.js';
+import { sortedRecord } from '../../render/text.js';
 import { probeHealthcheck } from './compose-probe.js';
 import { imageOrBuild, serviceTail } from './compose-service.js';
 import { type ComposeCtx, renderCompose, type Service } from './compose-values.js';
+import { swarmTemplate } from './swarm-config.js';
 
 export interface WorkloadUnit {
   service: Service;
@@ -80,8 +82,15 @@ export function workloadService(w: Workload, ctx: ComposeCtx): WorkloadUnit {
   }
   const health = probe ? probeHealthcheck(probe, owner, ctx.report) : undefined;
   const configs: Record<string, string> = {};
+  const templateEnv: Record<string, string> = {};
   const mounts = w.files.map((f) => {
     const name = configName(w, f.path);
+    if (ctx.flavor === 'swarm') {
+      const template = swarmTemplate(f.content, ctx);
+      configs[name] = template.text;
+      Object.assign(templateEnv, template.env);
+      return { source: name, target: f.path, ...(f.mode ? { mode: Number.parseInt(f.mode, 8) } : {}) };
+    }
     configs[name] = render(f.content);
     // Compose (outside Swarm) ignores a config's mode: the file is read-only to everyone.
     if (f.mode && /[1357]/.test(f.mode)) {
@@ -92,17 +101,19 @@ export function workloadService(w: Workload, ctx: ComposeCtx): WorkloadUnit {
     }
     return { source: name, target: f.path };
   });
+  const environment = {
+    ...Object.fromEntries(w.env.map((e) => [e.name, render(e.value)])),
+    ...templateEnv,
+  };
   const deps = ctx.flavor === 'compose' ? dependsOn(w, ctx) : {};
   const service: Service = {
     ...imageOrBuild(w, ctx),
     ...(w.command ? { entrypoint: w.command.map(render) } : {}),
     ...(w.args ? { command: w.args.map(render) } : {}),
-    ...(w.env.length > 0
-      ? { environment: Object.fromEntries(w.env.map((e) => [e.name, render(e.value)])) }
-      : {}),
+    ...(Object.keys(environment).length > 0 ? { environment: sortedRecord(environment) } : {}),
     ...(published.length > 0 ? { ports: published.map((p) => ctx.publish(`workload ${w.name}`, p)) } : {}),
     ...(stateful ? { volumes: w.volumes.map((v) => `${v.volume}:${v.path}${v.readOnly ? ':ro' : ''}`) } : {}),
-    ...(mounts.length > 0 && ctx.flavor === 'compose' ? { configs: mounts } : {}),
+    ...(mounts.length > 0 ? { configs: mounts } : {}),
     ...(Object.keys(deps).length > 0 ? { depends_on: deps } : {}),
     ...(health ? { healthcheck: health } : {}),
     stop_grace_period: `${w.stopGracePeriod}s`,

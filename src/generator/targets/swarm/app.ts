@@ -1,11 +1,12 @@
 // Docker Swarm stack for a v2 app: workloads with their replicas and rolling updates, stateful services
-// pinned to one labelled node, the release step as a replicated job. Swarm has no depends_on conditions and
-// no inline config content, so both are explained or reported instead of dropped.
+// pinned to one labelled node, the release step as a replicated job, config files as Go templates written
+// next to the stack. Swarm has no depends_on conditions, which the header and a warning explain.
 import type { App } from '../../model/app.js';
 import { generatedNotice, renderYaml } from '../../render/text.js';
 import { buildComposeStack } from '../shared/compose-stack.js';
 import { envExampleLines } from '../shared/compose-vars.js';
 import { createReport } from '../shared/report.js';
+import { swarmConfigName } from '../shared/swarm-config.js';
 import type { EmitResult, GeneratedFile } from '../target.js';
 
 export function emitSwarmApp(app: App): EmitResult {
@@ -28,18 +29,29 @@ export function emitSwarmApp(app: App): EmitResult {
       );
     }
   }
-  if (Object.keys(stack.configs).length > 0) {
-    report.lose(
-      'file',
-      'workloads.files',
-      'docker stack deploy cannot create configs from inline content',
-      'create them first (docker config create <name> <file>) and mark them external, or accept with targets.swarm.accept: [file]',
-    );
-  }
   const file = `templates/swarm/${app.name}.stack.yml`;
+  const configDir = `${app.name}-files`;
+  const configFiles: GeneratedFile[] = Object.entries(stack.configs).map(([name, text]) => ({
+    path: `templates/swarm/${configDir}/${name}`,
+    content: text,
+  }));
   const doc = {
     services: stack.services,
     ...(stack.volumes.length > 0 ? { volumes: Object.fromEntries(stack.volumes.map((v) => [v, {}])) } : {}),
+    ...(configFiles.length > 0
+      ? {
+          configs: Object.fromEntries(
+            Object.entries(stack.configs).map(([name, text]) => [
+              name,
+              {
+                name: swarmConfigName(app.name, name, text),
+                file: `./${configDir}/${name}`,
+                template_driver: 'golang',
+              },
+            ]),
+          ),
+        }
+      : {}),
   };
   const header = [
     generatedNotice(app.specPath),
@@ -58,6 +70,7 @@ export function emitSwarmApp(app: App): EmitResult {
       path: `templates/swarm/${app.name}.env.example`,
       content: `${[`# ${generatedNotice(app.specPath)}`, `# Settings for ${file}; copy to .env and export before deploying.`, '', ...envExampleLines(stack.vars.entries())].join('\n')}\n`,
     },
+    ...configFiles,
   ];
   return report.result(files);
 }
