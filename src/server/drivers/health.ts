@@ -2,13 +2,14 @@
 // ("postgres unavailable") and one when it comes back ("postgres recovered"), however many requests fail in
 // between, so an outage is visible in the log without drowning it. Readiness probes go through it too.
 import type { Logger } from '../logger.js';
+import { realTimers, type TimerHandle, type Timers } from '../util/timers.js';
 import { asOutage, type DependencyName, outageReason } from './outage.js';
 
 export interface HealthOptions {
-  /** Milliseconds since the epoch; Date.now by default. */
-  now?: () => number;
+  /** The clock and timers; real ones by default. */
+  timers?: Timers;
   /**
-   * A success counts as recovery only this long after the last failure, so a half-broken dependency
+   * Recovery is declared once calls succeed and none has failed for this long, so a half-broken dependency
    * (some connections dead, some fine) logs one outage instead of flapping at request rate.
    */
   quietMs?: number;
@@ -20,9 +21,11 @@ export class DependencyHealth {
   #down = false;
   #since = 0;
   #lastFailure = -Infinity;
+  #lastOk = -Infinity;
   #failures = 0;
   #outages = 0;
-  readonly #now: () => number;
+  #recheck: TimerHandle | undefined;
+  readonly #timers: Timers;
   readonly #quietMs: number;
 
   constructor(
@@ -30,7 +33,7 @@ export class DependencyHealth {
     private readonly log: Logger,
     opts: HealthOptions = {},
   ) {
-    this.#now = opts.now ?? Date.now;
+    this.#timers = opts.timers ?? realTimers;
     this.#quietMs = opts.quietMs ?? RECOVERY_QUIET_MS;
   }
 
@@ -45,7 +48,7 @@ export class DependencyHealth {
 
   /** A call failed because the dependency is unreachable, reset or too slow. */
   failed(err: unknown): void {
-    const t = this.#now();
+    const t = this.#timers.now();
     this.#lastFailure = t;
     this.#failures++;
     if (this.#down) return;
@@ -60,8 +63,23 @@ export class DependencyHealth {
   /** A call succeeded. */
   ok(): void {
     if (!this.#down) return;
-    const t = this.#now();
-    if (t - this.#lastFailure < this.#quietMs) return;
+    this.#lastOk = this.#timers.now();
+    this.#maybeRecover();
+  }
+
+  #maybeRecover(): void {
+    if (!this.#down || this.#recheck || this.#lastOk < this.#lastFailure) return;
+    const t = this.#timers.now();
+    const wait = this.#lastFailure + this.#quietMs - t;
+    if (wait > 0) {
+      // Still too close to the last failure: look again once the quiet time has passed.
+      this.#recheck = this.#timers.setTimeout(() => {
+        this.#recheck = undefined;
+        this.#maybeRecover();
+      }, wait);
+      (this.#recheck.timer as { unref?: () => void }).unref?.();
+      return;
+    }
     this.#down = false;
     this.log.info(
       { dependency: this.name, downMs: t - this.#since, failedCalls: this.#failures },
