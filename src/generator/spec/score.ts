@@ -152,7 +152,7 @@ function ports(list: [string, unknown][], routes: Set<number>): Record<string, P
         http,
         public: http,
         ...(p.protocol === 'UDP' ? { protocol: 'udp' as const } : {}),
-        ...(!http && typeof p.port === 'number' && p.port !== port ? { published: p.port } : {}),
+        ...(typeof p.port === 'number' && p.port !== port ? { published: p.port } : {}),
       };
       return [n, spec];
     }),

@@ -21,15 +21,28 @@ export function healthcheck(test: string[], t: Timing): Record<string, unknown> 
   };
 }
 
-/** The healthcheck of a probe, or undefined (with an error reported) when the image cannot run it. */
+/**
+ * The healthcheck from the first probe the image can run (liveness, then readiness), or undefined with an
+ * error when there are probes and none can run. Docker has one check per container.
+ */
 export function probeHealthcheck(
-  probe: Probe,
+  probes: readonly (Probe | undefined)[],
   owner: string,
   report: Report,
 ): Record<string, unknown> | undefined {
-  const test = probeTest(probe);
-  if (test) return healthcheck(test, probe);
-  const check = probe.check;
+  const given = probes.filter((p): p is Probe => p !== undefined);
+  const runnable = given.find((p) => probeTest(p) !== undefined);
+  if (runnable) {
+    if (given.length > 1) {
+      report.warn(
+        `${owner}.probes`,
+        `Docker has one health check per container; the ${runnable === given[0] ? 'first' : 'runnable'} probe (${runnable.check.kind}) is used`,
+      );
+    }
+    return healthcheck(probeTest(runnable)!, runnable);
+  }
+  const check = given[0]?.check;
+  if (!check) return undefined;
   report.lose(
     'probe',
     `${owner}.probe`,

@@ -8,7 +8,7 @@ import { type ComposeCtx, type ComposeUnit, renderCompose } from './compose-valu
 export function serviceResource(r: ServiceResource, ctx: ComposeCtx): ComposeUnit {
   const render = (v: Parameters<typeof renderCompose>[0]) => renderCompose(v, ctx);
   const published = r.ports.filter((p) => p.public);
-  const health = r.liveness ? probeHealthcheck(r.liveness, `resources.${r.id}`, ctx.report) : undefined;
+  const health = probeHealthcheck([r.liveness], `resources.${r.id}`, ctx.report);
   return {
     services: {
       [r.id]: {

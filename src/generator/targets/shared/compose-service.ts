@@ -12,9 +12,9 @@ export function serviceTail(
   ctx: ComposeCtx,
   kind: ServiceKind,
   replicas: number,
-  extra: { limits?: ResourceLimits; pinned?: boolean; rolling?: boolean } = {},
+  extra: { limits?: ResourceLimits; requests?: ResourceLimits; pinned?: boolean; rolling?: boolean } = {},
 ): Service {
-  const resources = limits(extra.limits);
+  const resources = limits(extra.limits, extra.requests);
   if (ctx.flavor === 'compose') {
     const deploy = {
       ...(replicas > 1 ? { replicas } : {}),
@@ -48,11 +48,24 @@ export function serviceTail(
   };
 }
 
-/** Score/Kubernetes quantities in compose terms: `500m` CPUs -> `0.5`; memory units pass through. */
-function limits(l: ResourceLimits | undefined): Record<string, unknown> | undefined {
+/** Score/Kubernetes quantities in compose terms (`500m` CPUs -> `0.5`); requests become reservations. */
+function limits(
+  l: ResourceLimits | undefined,
+  r: ResourceLimits | undefined,
+): Record<string, unknown> | undefined {
+  const out = {
+    ...(quantities(l) ? { limits: quantities(l) } : {}),
+    ...(quantities(r) ? { reservations: quantities(r) } : {}),
+  };
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+function quantities(l: ResourceLimits | undefined): Record<string, string> | undefined {
   if (!l || (l.cpu === undefined && l.memory === undefined)) return undefined;
   const cpus = l.cpu?.endsWith('m') ? String(Number.parseInt(l.cpu, 10) / 1000) : l.cpu;
-  return { limits: { ...(cpus ? { cpus } : {}), ...(l.memory ? { memory: l.memory } : {}) } };
+  // Docker's units are binary and single-letter (`256m`); `Mi`/`Gi` are rejected.
+  const memory = l.memory?.replace(/([KMGT])i?$/, (_, unit: string) => unit.toLowerCase());
+  return { ...(cpus ? { cpus } : {}), ...(memory ? { memory } : {}) };
 }
 
 /** The tag variable of the app's shared image (`RELAY_VERSION`), so an upgrade is one `.env` line. */

@@ -73,14 +73,7 @@ export function workloadService(w: Workload, ctx: ComposeCtx): WorkloadUnit {
       `plain compose runs one container of a workload that publishes ports; use the Swarm stack for ${w.replicas} replicas`,
     );
   }
-  const probe = w.liveness ?? w.readiness;
-  if (w.liveness && w.readiness) {
-    ctx.report.warn(
-      `${owner}.probes.readiness`,
-      'Docker has one health check per service; the liveness probe is used',
-    );
-  }
-  const health = probe ? probeHealthcheck(probe, owner, ctx.report) : undefined;
+  const health = probeHealthcheck([w.liveness, w.readiness], owner, ctx.report);
   const configs: Record<string, string> = {};
   const templateEnv: Record<string, string> = {};
   const mounts = w.files.map((f) => {
@@ -119,6 +112,7 @@ export function workloadService(w: Workload, ctx: ComposeCtx): WorkloadUnit {
     stop_grace_period: `${w.stopGracePeriod}s`,
     ...serviceTail(ctx, w.role === 'release' ? 'release' : 'workload', composeReplicas, {
       ...(w.limits ? { limits: w.limits } : {}),
+      ...(w.requests ? { requests: w.requests } : {}),
       pinned: stateful,
       rolling: w.role === 'web',
     }),
