@@ -66,6 +66,18 @@ export function toHttp(err: DomainError): HttpErrorResponse {
   return { status: err.status, headers, body: { error: body } };
 }
 
+const REPRESENTATION_HEADERS = new Set([
+  'accept-ranges',
+  'cache-control',
+  'content-disposition',
+  'content-encoding',
+  'content-length',
+  'content-range',
+  'content-type',
+  'etag',
+  'last-modified',
+]);
+
 export function errorMiddleware(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const known = asDomainError(err);
@@ -77,6 +89,8 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
       res.destroy();
       return;
     }
+    // Headers set for the answer the handler meant to give (a file's type, length, ETag) do not describe an error.
+    for (const name of res.getHeaderNames()) if (REPRESENTATION_HEADERS.has(name)) res.removeHeader(name);
     const { status, headers, body } = toHttp(known ?? internalError(err));
     for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
     res.status(status).json(body);
