@@ -5,6 +5,12 @@ import type pg from 'pg';
 import { isRetryable, type LoadPublisher } from './publisher.js';
 import type { LoadSubscriber } from './subscriber.js';
 
+/** docs/protocol.md (Errors): these answers say when to retry. nginx's own 502/504 pages are not the server's. */
+function promisesHint(status: number, code: string): boolean {
+  if (status === 0) return code === 'unavailable' || code === 'rate_limited';
+  return (status === 503 || status === 429) && code !== 'non_json';
+}
+
 export interface StoreFacts {
   /** Per channel: offset -> id, and the channels row's last_offset and count. */
   rows: Map<string, Map<number, string>>;
@@ -59,6 +65,8 @@ export interface Figures {
   /** Error answers by kind (`503 unavailable`, `ws publish_failed`, `timeout`, ...). */
   errors: Record<string, number>;
   nonRetryable: number;
+  /** 503/429 answers without Retry-After, `unavailable`/`rate_limited` frames without retryAfterMs. */
+  missingRetryHint: number;
   /** 5xx answers to publishes and to subscribers' upgrades. */
   http5xx: number;
   /** Error frames the subscribers got (refused subscribes and the like), by code. */
@@ -85,6 +93,7 @@ export function computeFigures(store: StoreFacts, pub: LoadPublisher, subs: Load
     toldEvents: 0,
     errors: {},
     nonRetryable: 0,
+    missingRetryHint: 0,
     http5xx: 0,
     subscriberErrors: {},
     anomalies: [],
@@ -107,6 +116,7 @@ export function computeFigures(store: StoreFacts, pub: LoadPublisher, subs: Load
       f.errors[kind] = (f.errors[kind] ?? 0) + 1;
       if (o.kind === 'error' && o.status >= 500) f.http5xx++;
       if (!isRetryable(o)) f.nonRetryable++;
+      if (o.kind === 'error' && !o.retryAfter && promisesHint(o.status, o.code)) f.missingRetryHint++;
     }
     if (r.acked.size === 0) {
       f.unresolved++;

@@ -30,6 +30,7 @@ function faults(p: FaultsPart): string[] {
       'Published',
       'Acked',
       'Stored',
+      'Delivered',
       'Lost',
       'Dup',
       'Holes',

@@ -134,6 +134,7 @@ export async function runScenario(
     ['offsets a subscriber got twice', figures.subscriberDuplicates],
     ['offsets a subscriber got out of order', figures.outOfOrder],
     ['errors that do not invite a retry', figures.nonRetryable],
+    ['errors without the documented retry hint', figures.missingRetryHint],
     ['ids never acknowledged despite retries', figures.unresolved],
   ];
   for (const [what, n] of expectZero) if (n > 0) failures.push(`${n} ${what}`);

@@ -46,10 +46,14 @@ async function pauseRedis(ctx: FaultContext, ms: number): Promise<void> {
   end();
 }
 
-async function partition(ctx: FaultContext, what: 'redis' | 'pg'): Promise<void> {
+/**
+ * Slow first (150 ms each way, still usable), then nothing moves for 10 s. A partition either heals (held
+ * bytes arrive late: statements commit after their client gave up) or ends in resets, as when the kernel
+ * gives up on the connections (every client must reconnect and resubscribe).
+ */
+async function partition(ctx: FaultContext, what: 'redis' | 'pg', ending: 'heal' | 'reset'): Promise<void> {
   const proxy = what === 'redis' ? ctx.cluster.redisProxy : ctx.cluster.pgProxy;
   const name = what === 'redis' ? 'Redis' : 'PostgreSQL';
-  // Slow first (150 ms each way, still usable), then nothing moves for 10 s.
   let end = ctx.open(`${name} 150 ms away`, [FAULTY], { down: false, up: false });
   proxy.delay(150);
   await ctx.sleep(4000);
@@ -57,6 +61,7 @@ async function partition(ctx: FaultContext, what: 'redis' | 'pg'): Promise<void>
   end = ctx.open(`${name} partitioned`, [FAULTY], OUTAGE);
   proxy.stall();
   await ctx.sleep(10_000);
+  if (ending === 'reset') proxy.cut();
   proxy.heal();
   end();
 }
@@ -135,13 +140,13 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: 'partition-redis',
-    fault: `replica ${FAULTY}'s Redis traffic delayed 150 ms for 4 s, then stalled 10 s`,
-    run: (ctx) => partition(ctx, 'redis'),
+    fault: `replica ${FAULTY}'s Redis traffic delayed 150 ms for 4 s, stalled 10 s, then its connections reset`,
+    run: (ctx) => partition(ctx, 'redis', 'reset'),
   },
   {
     name: 'partition-pg',
-    fault: `replica ${FAULTY}'s PostgreSQL traffic delayed 150 ms for 4 s, then stalled 10 s`,
-    run: (ctx) => partition(ctx, 'pg'),
+    fault: `replica ${FAULTY}'s PostgreSQL traffic delayed 150 ms for 4 s, stalled 10 s, then healed (held bytes go through)`,
+    run: (ctx) => partition(ctx, 'pg', 'heal'),
   },
   {
     name: 'frozen-replica',

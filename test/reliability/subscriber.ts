@@ -84,8 +84,8 @@ export class LoadSubscriber {
       this.stats.refusedUpgrades[key] = (this.stats.refusedUpgrades[key] ?? 0) + 1;
     });
     ws.on('close', (code) => {
-      if (opened) this.stats.closes[code] = (this.stats.closes[code] ?? 0) + 1;
       if (this.#stopped) return;
+      if (opened) this.stats.closes[code] = (this.stats.closes[code] ?? 0) + 1;
       const delay = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** this.#attempt++);
       this.#timer = setTimeout(() => this.#connect(), delay * (0.5 + this.random()));
     });
