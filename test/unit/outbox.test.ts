@@ -1,5 +1,6 @@
 // The outbox on real `ws` connections over 127.0.0.1 (in-process, no service): frames made once and shared,
-// one cork per socket per tick, ordering with one-off frames, and the slow-consumer cap counting only refused bytes.
+// one cork per socket per tick, ordering with one-off frames, the slow-consumer cap counting only refused bytes,
+// and a slow consumer that does not read its close frame cut after a bounded wait.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import type { AddressInfo, Socket } from 'node:net';
@@ -176,6 +177,18 @@ describe('Outbox', () => {
     assert.equal(code, CLOSE_SLOW_CONSUMER);
     assert.equal(reason.toString(), 'slow consumer');
     assert.equal(received, accepted, 'the close frame queues behind every accepted frame');
+  });
+
+  it('cuts a slow consumer that does not read up to its close frame within the wait', async () => {
+    const [conn] = await connect(1);
+    const { peer, client } = conn!;
+    const outbox = new Outbox(64 * 1024, 200);
+    client.pause();
+    const frame = frameText('w'.repeat(64 * 1024));
+    for (let tick = 0; tick < 512 && outbox.write(peer, frame); tick++) await nextTick();
+    assert.equal(peer.closing, true, 'the paused reader became a slow consumer');
+    // The reader never reads on: its socket is destroyed after the wait, not after ws's 30s close timer.
+    await until('the socket to be cut', () => (peer.ws.readyState === WebSocket.CLOSED ? true : undefined));
   });
 
   it('goes through ws’s deflate path when compression is negotiated, in order with one-off frames', async () => {
