@@ -86,7 +86,11 @@ export function judgeReadiness(samples: Sample[][], faults: FaultWindow[], from:
         if (lag !== null && drop && drop.at <= f.end) v.maxDownLagMs = max(v.maxDownLagMs, lag);
         if (f.end - f.start > DOWN_BOUND_MS && (lag === null || lag > DOWN_BOUND_MS))
           v.violations.push(`${name}: still ready ${lag === null ? 'throughout' : `after ${lag} ms`}`);
-        v.falseReady += list.filter((s) => s.ok && s.at > f.start + DOWN_BOUND_MS && s.t < f.end).length;
+        const lies = list.filter((s) => s.ok && s.at > f.start + DOWN_BOUND_MS && s.t < f.end);
+        v.falseReady += lies.length;
+        const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+        for (const s of lies.slice(0, 3))
+          v.violations.push(`${name}: 200 at ${secs(s.at - f.start)} into a ${secs(f.end - f.start)} outage`);
       }
       if (f.measureUp) {
         const back = list.find((s) => s.at >= f.end && s.ok);
@@ -99,7 +103,6 @@ export function judgeReadiness(samples: Sample[][], faults: FaultWindow[], from:
     const excused = (s: Sample) => mine.some((f) => s.t >= f.start && s.at <= f.end + UP_BOUND_MS);
     v.spurious += list.filter((s) => s.at >= from && !s.ok && !excused(s)).length;
   });
-  if (v.falseReady > 0) v.violations.push(`${v.falseReady} answers of 200 during an outage past the bound`);
   if (v.spurious > 0) v.violations.push(`${v.spurious} answers other than 200 with nothing wrong`);
   return v;
 }

@@ -99,8 +99,9 @@ export const SCENARIOS: Scenario[] = [
       const end = ctx.open('Redis restart', ALL, OUTAGE);
       await ctx.cluster.redis.kill();
       await ctx.sleep(3000);
-      await ctx.cluster.redis.start();
+      // The outage ends when the start is issued: it may listen before start() has noticed.
       end();
+      await ctx.cluster.redis.start();
     },
   },
   { name: 'redis-pause-5s', fault: 'SIGSTOP redis-server for 5 s', run: (ctx) => pauseRedis(ctx, 5000) },
@@ -134,8 +135,9 @@ export const SCENARIOS: Scenario[] = [
       const end = ctx.open('PostgreSQL stopped', ALL, OUTAGE);
       await ctx.cluster.pg.stop();
       await ctx.sleep(10_000);
-      await ctx.cluster.pg.start();
+      // The outage ends when the start is issued: PostgreSQL accepts before pg_ctl's wait loop notices.
       end();
+      await ctx.cluster.pg.start();
     },
   },
   {
