@@ -126,6 +126,8 @@ export function fromAjvError(error: ErrorObject): SpecError | undefined {
 }
 
 function nameExpectation(schema: unknown): string {
+  const inline = (schema as { pattern?: unknown } | undefined)?.pattern;
+  if (typeof inline === 'string') return `a name matching ${inline}`;
   const ref = String((schema as { $ref?: unknown } | undefined)?.$ref ?? '');
   if (ref.endsWith('/id')) return 'a lower-case id (a-z, 0-9, single -), starting with a letter';
   if (ref.endsWith('/path')) return 'an absolute path';

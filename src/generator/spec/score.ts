@@ -63,15 +63,17 @@ export function mapScore(doc: Json): ScoreMapping {
   for (const [, c] of containers) {
     for (const [other, b] of entries(obj(c).before)) if (obj(b).ready === 'complete') completes.add(other);
   }
+  // Service ports belong to the workload's shared network; give them to the first long-running container.
+  const portOwner = (containers.find(([n]) => !completes.has(n)) ?? containers[0])?.[0];
   if (containers.length > 1) {
     ignored.push({
       pointer: '/containers',
-      message: `Score containers share one network namespace; each becomes its own service, reached by name, and service ports go to ${containers[0]?.[0]}`,
+      message: `Score containers share one network namespace; each becomes its own service, reached by name, and service ports go to ${portOwner}`,
     });
   }
 
   const workloads: Record<string, WorkloadSpec> = {};
-  for (const [index, [cname, raw]] of containers.entries()) {
+  for (const [cname, raw] of containers) {
     const c = obj(raw);
     const at = `/containers/${token(cname)}`;
     const w: WorkloadSpec = {};
@@ -117,7 +119,7 @@ export function mapScore(doc: Json): ScoreMapping {
       return [other, ready === 'complete' ? 'completed' : ready === 'healthy' ? 'healthy' : 'started'];
     });
     if (deps.length > 0) w.dependsOn = Object.fromEntries(deps);
-    if (index === 0 && servicePorts.length > 0) w.ports = ports(servicePorts, routePorts);
+    if (cname === portOwner && servicePorts.length > 0) w.ports = ports(servicePorts, routePorts);
     w.role = completes.has(cname)
       ? 'release'
       : Object.values(w.ports ?? {}).some((p) => typeof p === 'object' && p.http)
