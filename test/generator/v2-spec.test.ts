@@ -148,3 +148,15 @@ describe('Score v1b1 input', () => {
     ]);
   });
 });
+
+describe('spec version 1', () => {
+  it('reports schema and semantic errors in the same round too', () => {
+    const errors = errorsOf(
+      'version: 1\nname: redis\ndescription: d\napp: {image: a/b, version: "1", port: 0, env: {W: {from: redis.url}}}\n',
+    );
+    const pointers = errors.map((e) => e.pointer);
+    assert.ok(pointers.includes('/app/port'), 'schema: port out of range');
+    assert.ok(pointers.includes('/name'), 'semantic: reserved name');
+    assert.ok(pointers.includes('/app/env/W/from'), 'semantic: undeclared addon');
+  });
+});

@@ -30,13 +30,13 @@ export function parseSpecText(text: string): LoadResult {
   }
   const data: unknown = doc.toJS();
   const check = validate();
-  if (!check(data)) {
-    const errors = (check.errors ?? []).flatMap((e) => fromAjvError(e) ?? []);
-    return { ok: false, errors: dedupe(errors) };
-  }
   const spec = data as AppSpec;
-  const semantic = checkSemantics(spec);
-  return semantic.length > 0 ? { ok: false, errors: semantic } : { ok: true, spec };
+  // Schema and semantic errors in one round: the semantic checks read the document defensively.
+  const errors = [
+    ...(check(data) ? [] : (check.errors ?? []).flatMap((e) => fromAjvError(e) ?? [])),
+    ...checkSemantics(spec),
+  ];
+  return errors.length > 0 ? { ok: false, errors: dedupe(errors) } : { ok: true, spec };
 }
 
 function dedupe(errors: SpecError[]): SpecError[] {

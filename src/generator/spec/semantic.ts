@@ -1,4 +1,5 @@
-// Checks a schema-valid spec for what JSON Schema cannot express: references, name clashes, stateful replicas.
+// Checks a spec for what JSON Schema cannot express: references, name clashes, stateful replicas. Reads the
+// document defensively, so it also runs on a spec that failed the schema and both are reported in one round.
 import {
   type AddonKind,
   addonKinds,
@@ -8,24 +9,29 @@ import {
 } from '../model/catalog.js';
 import { closest } from './errors.js';
 import type { AppSpec, SpecError } from './types.js';
+import { entries, obj, str } from './walk.js';
 
 export function checkSemantics(spec: AppSpec): SpecError[] {
   const errors: SpecError[] = [];
-  const addons = spec.addons ?? {};
+  const root = obj(spec);
+  const app = obj(root.app);
+  const addons = obj(root.addons) as NonNullable<AppSpec['addons']>;
   const setBy = new Map<string, string>();
+  const name = str(root.name) ?? '';
 
-  if (reservedServiceNames.includes(spec.name) || spec.name === 'captain' || spec.name === 'registry') {
-    errors.push({ pointer: '/name', message: `"${spec.name}" is reserved`, hint: 'pick another app name' });
+  if (reservedServiceNames.includes(name) || name === 'captain' || name === 'registry') {
+    errors.push({ pointer: '/name', message: `"${name}" is reserved`, hint: 'pick another app name' });
   }
-  if (spec.name.startsWith('captain-')) {
+  if (name.startsWith('captain-')) {
     errors.push({ pointer: '/name', message: 'names starting with "captain-" are reserved by CapRover' });
   }
 
-  for (const [name, value] of Object.entries(spec.app.env ?? {})) {
-    const pointer = `/app/env/${name}`;
-    setBy.set(name, pointer);
-    if (typeof value !== 'object' || !('from' in value)) continue;
-    const [source = '', output = ''] = value.from.split('.');
+  for (const [envName, value] of entries(app.env)) {
+    const pointer = `/app/env/${envName}`;
+    setBy.set(envName, pointer);
+    const from = str(obj(value).from);
+    if (from === undefined) continue;
+    const [source = '', output = ''] = from.split('.');
     if (source === 'app') {
       if (!(appOutputs as readonly string[]).includes(output)) {
         errors.push(unknownOutput(`${pointer}/from`, output, appOutputs));
@@ -33,6 +39,7 @@ export function checkSemantics(spec: AppSpec): SpecError[] {
       continue;
     }
     const kind = source as AddonKind;
+    if (!addonKinds.includes(kind)) continue;
     if (addons[kind] === undefined) {
       errors.push({
         pointer: `${pointer}/from`,
@@ -45,7 +52,9 @@ export function checkSemantics(spec: AppSpec): SpecError[] {
   }
 
   for (const kind of addonKinds) {
-    for (const [output, envName] of Object.entries(addons[kind]?.env ?? {})) {
+    for (const [output, raw] of entries(obj(addons[kind]).env)) {
+      const envName = str(raw);
+      if (envName === undefined) continue;
       const pointer = `/addons/${kind}/env/${output}`;
       const previous = setBy.get(envName);
       if (previous !== undefined) {
@@ -55,7 +64,8 @@ export function checkSemantics(spec: AppSpec): SpecError[] {
     }
   }
 
-  if ((spec.app.replicas ?? 1) > 1 && (spec.app.volumes ?? []).length > 0) {
+  const volumes = Array.isArray(app.volumes) ? app.volumes.map(obj) : [];
+  if (typeof app.replicas === 'number' && app.replicas > 1 && volumes.length > 0) {
     errors.push({
       pointer: '/app/volumes',
       message: 'an app with volumes cannot run several replicas',
@@ -63,14 +73,16 @@ export function checkSemantics(spec: AppSpec): SpecError[] {
     });
   }
   const volumeNames = new Set<string>();
-  for (const [i, volume] of (spec.app.volumes ?? []).entries()) {
-    if (volumeNames.has(volume.name)) {
+  for (const [i, volume] of volumes.entries()) {
+    const volumeName = str(volume.name);
+    if (volumeName === undefined) continue;
+    if (volumeNames.has(volumeName)) {
       errors.push({
         pointer: `/app/volumes/${i}/name`,
-        message: `volume "${volume.name}" is declared twice`,
+        message: `volume "${volumeName}" is declared twice`,
       });
     }
-    volumeNames.add(volume.name);
+    volumeNames.add(volumeName);
   }
   return errors;
 }
