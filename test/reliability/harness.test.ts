@@ -119,23 +119,26 @@ test('fault proxy: forwards, delays, holds bytes while stalled and lets them thr
     got += d.toString();
   });
   const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  // Bounded waits for arrivals, so a loaded machine only makes the test slower, never wrong.
+  const arrived = async (text: string) => {
+    for (let i = 0; i < 100 && got !== text; i++) await wait(50);
+    return got;
+  };
   try {
     sock.write('a');
-    await wait(100);
-    assert.equal(got, 'a');
+    assert.equal(await arrived('a'), 'a');
     proxy.stall();
     sock.write('b');
     await wait(300);
     assert.equal(got, 'a', 'bytes moved while stalled');
     proxy.heal();
-    await wait(100);
-    assert.equal(got, 'ab');
+    assert.equal(await arrived('ab'), 'ab');
     proxy.delay(200);
+    const sent = Date.now();
     sock.write('c');
-    await wait(100);
-    assert.equal(got, 'ab', 'delayed bytes arrived early');
-    await wait(500);
-    assert.equal(got, 'abc');
+    assert.equal(await arrived('abc'), 'abc');
+    // 200 ms each way: the echo cannot be back sooner than 400 ms.
+    assert.ok(Date.now() - sent >= 400, `delayed bytes came back after ${Date.now() - sent} ms`);
   } finally {
     sock.destroy();
     await proxy.close();
