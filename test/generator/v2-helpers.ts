@@ -23,6 +23,7 @@ export const v2Cases = [
   { name: 'revolt', spec: 'test/fixtures/specs/revolt.yaml' },
   { name: 'garage', spec: 'test/fixtures/specs/garage.yaml' },
   { name: 'plausible', spec: 'test/fixtures/specs/plausible.yaml' },
+  { name: 'authentik', spec: 'test/fixtures/specs/authentik.yaml' },
   { name: 'podinfo-score', spec: 'test/fixtures/specs/podinfo.score.yaml' },
 ] as const;
 
