@@ -1,4 +1,4 @@
-// Compose-like outputs of the version 2 corpus checked as written: the Compose Spec schema on every
+// Compose-like outputs checked as written (version 2 corpus, and the version 1 compose files with the real tool): the Compose Spec schema on every
 // compose-like file, the real `docker compose config` on the compose file with an `.env` made from its
 // `.env.example`, and `docker stack config` on the Swarm stack; both must refuse to run without the `.env`.
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { composeTarget } from '../../src/generator/targets/compose/index.js';
 import { swarmTarget } from '../../src/generator/targets/swarm/index.js';
-import { repoRoot, writeTree } from './helpers.js';
+import { cases, generateCase, loadModel, repoRoot, writeTree } from './helpers.js';
 import { dockerCompose, dockerStackConfig, envFrom, generateApp, loadApp, v2Cases } from './v2-helpers.js';
 
 const composeSchema = new Ajv2020({ strict: false, allErrors: true }).compile(
@@ -77,6 +77,30 @@ describe('swarm (spec version 2)', () => {
         assert.equal(config.status, 0, config.stderr);
         if (Object.keys(env).length > 0)
           assert.notEqual(dockerStackConfig(stack, {}).status, 0, 'needs its env');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});
+
+describe('compose (spec version 1)', () => {
+  for (const c of cases) {
+    it(`${c.name}: docker compose config accepts the file as written`, () => {
+      const model = loadModel(c.spec);
+      const { files } = generateCase(c.spec, [composeTarget]);
+      const dir = writeTree(files);
+      try {
+        const base = join(dir, 'templates/compose', model.name);
+        const env = envFrom(readFileSync(join(base, '.env.example'), 'utf8'));
+        writeFileSync(
+          join(base, '.env'),
+          Object.entries(env)
+            .map(([k, v]) => `${k}=${v}\n`)
+            .join(''),
+        );
+        const config = dockerCompose(['-f', 'docker-compose.yml', 'config', '-q'], base);
+        assert.equal(config.status, 0, config.stderr);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
