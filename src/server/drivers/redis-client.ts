@@ -14,6 +14,9 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 /** A stalled connection is replaced once it has been stalled for this many command deadlines. */
 const REPLACE_AFTER_DEADLINES = 3;
 
+/** Never connected: each connection is its duplicate, since every createClient builds a client class anew. */
+let template: RedisClientType | undefined;
+
 /**
  * A node-redis client with bounded connect and capped reconnect backoff. Without an offline queue (the
  * default) commands fail at once while disconnected; subscribers keep one so subscriptions survive it.
@@ -22,7 +25,8 @@ export function redisClient(
   url: string,
   opts: { connectTimeoutMs?: number; offlineQueue?: boolean } = {},
 ): RedisClientType {
-  return createClient({
+  template ??= createClient() as RedisClientType;
+  return template.duplicate({
     url,
     disableOfflineQueue: !opts.offlineQueue,
     socket: {
