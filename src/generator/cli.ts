@@ -130,14 +130,15 @@ function generateCommand(
   let changed = 0;
   for (const f of files) {
     const path = resolve(outDir, f.path);
-    const wanted = typeof f.content === 'string' ? Buffer.from(f.content, 'utf8') : Buffer.from(f.content);
     const current = existsSync(path) ? readFileSync(path) : undefined;
+    const content = current && f.merge ? f.merge(current.toString('utf8')) : f.content;
+    const wanted = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content);
     if (current?.equals(wanted)) continue;
     changed++;
     if (flags.has('check')) {
       io.stdout(
-        typeof f.content === 'string'
-          ? lineDiff(f.path, current?.toString('utf8') ?? '', f.content)
+        typeof content === 'string'
+          ? lineDiff(f.path, current?.toString('utf8') ?? '', content)
           : `binary ${f.path} ${current ? 'differs' : 'is missing'}\n`,
       );
     } else {

@@ -7,6 +7,11 @@ export interface GeneratedFile {
   /** POSIX path relative to the output root. */
   path: string;
   content: string | Uint8Array;
+  /**
+   * Combines the content with the file already on disk (a repository listing several apps); the CLI
+   * applies it when the file exists, for writing and for `--check` alike. Must be idempotent.
+   */
+  merge?(existing: string): string;
 }
 
 /** A spec feature the target cannot express; it is reported, never dropped silently. */

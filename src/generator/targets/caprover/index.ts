@@ -3,16 +3,18 @@
 import type { AppModel } from '../../model/app-model.js';
 import { generatedNotice, renderJson, renderYaml } from '../../render/text.js';
 import type { EmitResult, GeneratedFile, Target, TargetWarning } from '../target.js';
+import { emitCaproverApp, oneClickRoot } from './app.js';
 import { drawLogo } from './logo.js';
+import { type ListedApp, listFile } from './repository-list.js';
 import { buildTemplate } from './template.js';
 
-export const oneClickRoot = 'one-click-apps';
+export { oneClickRoot };
 
 function emit(model: AppModel): EmitResult {
   const logo = model.logo ?? drawLogo(model.name);
   const files: GeneratedFile[] = [];
   const warnings: TargetWarning[] = [];
-  const listed: Record<string, unknown>[] = [];
+  const listed: ListedApp[] = [];
   for (const variant of ['single', 'cluster'] as const) {
     const appName = variant === 'single' ? model.name : `${model.name}-cluster`;
     const { doc, warnings: found } = buildTemplate(model, variant);
@@ -37,7 +39,7 @@ function emit(model: AppModel): EmitResult {
       if (!warnings.some((x) => x.feature === w.feature && x.message === w.message)) warnings.push(w);
     }
   }
-  files.push({ path: `${oneClickRoot}/repository/v4/list`, content: renderJson({ oneClickApps: listed }) });
+  files.push(listFile(oneClickRoot, listed));
   return { files, warnings };
 }
 
@@ -45,4 +47,5 @@ export const caproverTarget: Target = {
   name: 'caprover',
   description: 'CapRover one-click apps (single node and cluster) and a hostable one-click repository',
   emit,
+  emitApp: emitCaproverApp,
 };
