@@ -176,4 +176,35 @@ describe('compose and swarm on the v2 model', () => {
     assert.match(c.example, /^# SMTP host \(required\): Outgoing mail server\nSMTP_HOST=$/m);
     assert.match(c.example, /^# resource q: hex, 32 characters: openssl rand -hex 16\nQ_PASSWORD=$/m);
   });
+
+  it('reports session affinity Swarm cannot keep across replicas, unless the spec accepts it', () => {
+    const spec = (accept: string) =>
+      `${head}workloads:\n  web:\n    ports: { http: 3000 }\n    replicas: 3\n    sessionAffinity: true\n${accept}`;
+    const lost = generate(appFromText(spec('')), [swarmTarget]);
+    assert.equal(lost.errors[0]?.feature, 'workloads.web.sessionAffinity');
+    assert.match(lost.errors[0]?.hint ?? '', /sticky sessions/);
+    const accepted = generate(appFromText(spec('targets:\n  swarm: { accept: [sessionAffinity] }\n')), [
+      swarmTarget,
+    ]);
+    assert.deepEqual(accepted.errors, []);
+    const stack = parse(accepted.files.find((f) => f.path.endsWith('.stack.yml'))!.content as string);
+    assert.equal(stack.services.web.deploy.replicas, 3);
+  });
+
+  it('writes Swarm config files as Go templates reading the task env, under content-hashed names', () => {
+    const app = appFromText(
+      `${head}workloads:\n  web:\n    files:\n      /etc/app.conf: { content: "pass={{x}} \${resources.cache.password}\\n", mode: '0640' }\nresources:\n  cache: { type: redis }\n`,
+    );
+    const { files, errors } = generate(app, [swarmTarget]);
+    assert.deepEqual(errors, []);
+    const template = files.find((f) => f.path === 'templates/swarm/shop-files/web-etc-app-conf')!.content;
+    assert.equal(template, 'pass={{"{{"}}x}} {{ env "PAASPORT_CFG_CACHE_PASSWORD" }}\n');
+    const stack = parse(files.find((f) => f.path.endsWith('.stack.yml'))!.content as string);
+    assert.match(stack.configs['web-etc-app-conf'].name, /^shop_web-etc-app-conf_[0-9a-f]{10}$/);
+    assert.equal(stack.configs['web-etc-app-conf'].template_driver, 'golang');
+    assert.deepEqual(stack.services.web.configs, [
+      { source: 'web-etc-app-conf', target: '/etc/app.conf', mode: 0o640 },
+    ]);
+    assert.match(stack.services.web.environment.PAASPORT_CFG_CACHE_PASSWORD, /^\$\{CACHE_PASSWORD:\?/);
+  });
 });

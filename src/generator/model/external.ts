@@ -81,6 +81,8 @@ export function externalInputs(
     label: `${label}: ${p.label}`,
     required: true,
     secret: p.secret ?? false,
+    // Connection URLs are composed from the parts as given: the installer has to encode what a URL reserves.
+    ...(p.secret ? { description: 'URL-encode the characters @ : / ? # % if it has any' } : {}),
     ...(p.default !== undefined ? { default: p.default } : {}),
   }));
 }
