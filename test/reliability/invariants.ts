@@ -65,6 +65,9 @@ export interface Figures {
   /** Error answers by kind (`503 unavailable`, `ws publish_failed`, `timeout`, ...). */
   errors: Record<string, number>;
   nonRetryable: number;
+  /** Slowest attempt that got an answer (ack or error), and attempts with none within the client's 6 s. */
+  slowestAnswerMs: number;
+  unanswered: number;
   /** 503/429 answers without Retry-After, `unavailable`/`rate_limited` frames without retryAfterMs. */
   missingRetryHint: number;
   /** 5xx answers to publishes and to subscribers' upgrades. */
@@ -93,6 +96,8 @@ export function computeFigures(store: StoreFacts, pub: LoadPublisher, subs: Load
     toldEvents: 0,
     errors: {},
     nonRetryable: 0,
+    slowestAnswerMs: 0,
+    unanswered: 0,
     missingRetryHint: 0,
     http5xx: 0,
     subscriberErrors: {},
@@ -109,7 +114,9 @@ export function computeFigures(store: StoreFacts, pub: LoadPublisher, subs: Load
   }
   for (const offsets of where.values()) if (offsets.length > 1) f.duplicates++;
   for (const r of pub.records.values()) {
-    for (const { outcome: o } of r.attempts) {
+    for (const { outcome: o, ms } of r.attempts) {
+      if (o.kind !== 'unknown') f.slowestAnswerMs = Math.max(f.slowestAnswerMs, ms);
+      else if (o.reason === 'timeout') f.unanswered++;
       if (o.kind === 'ack') continue;
       const kind =
         o.kind === 'unknown' ? o.reason : o.status === 0 ? `ws ${o.code}` : `${o.status} ${o.code}`;

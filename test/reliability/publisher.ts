@@ -11,7 +11,7 @@ const TICK_MS = 50;
 export interface IdRecord {
   id: string;
   channel: string;
-  attempts: { lane: string; outcome: Outcome }[];
+  attempts: { lane: string; outcome: Outcome; ms: number }[];
   /** Offsets of every acknowledgement: more than one means the same id was acknowledged twice differently. */
   acked: Set<number>;
   done: boolean;
@@ -76,8 +76,9 @@ export class LoadPublisher {
       // A WebSocket lane that is reconnecting is passed over: nothing would be sent on it.
       const order = this.lanes.map((_, j) => this.lanes[(n + k + j) % this.lanes.length] as Lane);
       const lane = order.find((l) => l.connected()) ?? (order[0] as Lane);
+      const sent = Date.now();
       const outcome = await lane.send(r.channel, r.id, data);
-      r.attempts.push({ lane: lane.name, outcome });
+      r.attempts.push({ lane: lane.name, outcome, ms: Date.now() - sent });
       if (outcome.kind === 'ack') {
         r.acked.add(outcome.offset);
         break;

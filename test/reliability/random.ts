@@ -1,17 +1,8 @@
 // A seeded pseudo-random source (mulberry32), so every fuzz case and every backoff jitter of a run can be
 // replayed from the seed printed in the report.
-export type Random = () => number;
+import type { Random } from '../helpers/seeded-random.js';
 
-export function seeded(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { type Random, seeded } from '../helpers/seeded-random.js';
 
 /** An integer in [min, max]. */
 export const int = (r: Random, min: number, max: number) => min + Math.floor(r() * (max - min + 1));

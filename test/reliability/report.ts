@@ -81,6 +81,9 @@ function faults(p: FaultsPart): string[] {
     out.push(
       `- readiness: ${s.readiness.spurious} spurious non-200, ${s.readiness.falseReady} 200s past the bound`,
     );
+    out.push(`- nginx errors: ${fmt(s.proxyErrors)}`);
+    const slowest = secs(s.figures.slowestAnswerMs);
+    out.push(`- slowest answered publish: ${slowest}; unanswered after 6 s: ${s.figures.unanswered}`);
     for (const failure of s.failures) out.push(`- **failed:** ${failure}`);
     out.push('');
   }
