@@ -2,6 +2,7 @@
 // with the channel's retention floor from the same snapshot. Offsets are passed over only below that floor:
 // arrivals seen while a read ran may belong to commits newer than its snapshot, so they prove nothing.
 // Failed or hung reads retry with bounded backoff; if PostgreSQL stays unreadable, subscribers are told.
+import { failureLevel } from '../drivers/outage.js';
 import type { Logger } from '../logger.js';
 import type { TimerHandle, Timers } from '../util/timers.js';
 import type { ChannelMetrics } from './channel-metrics.js';
@@ -115,7 +116,7 @@ export class GapFill {
     const now = this.timers.now();
     if (this.#failures++ === 0) this.#failingSince = now;
     this.#wanted ||= wanted;
-    this.log.warn(
+    this.log[failureLevel(err)](
       { err, channel: feed.channel, failures: this.#failures },
       'filling a channel gap from PostgreSQL failed; retrying',
     );

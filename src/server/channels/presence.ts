@@ -2,6 +2,7 @@
 // on the channel's bus topic as `presence` frames, and on a heartbeat refreshes its own entries and
 // announces the expiry of entries nobody refreshed (a crashed replica's).
 import type { Bus } from '../drivers/bus/index.js';
+import { failureLevel } from '../drivers/outage.js';
 import type { Logger } from '../logger.js';
 import type { Member, PresenceStore } from './presence-store.js';
 
@@ -19,7 +20,9 @@ export class Presence {
 
   start(heartbeatMs: number): void {
     this.#timer = setInterval(() => {
-      this.heartbeat().catch((err: unknown) => this.log.warn({ err }, 'presence heartbeat failed'));
+      this.heartbeat().catch((err: unknown) =>
+        this.log[failureLevel(err)]({ err }, 'presence heartbeat failed'),
+      );
     }, heartbeatMs);
     this.#timer.unref();
   }

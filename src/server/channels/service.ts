@@ -6,6 +6,7 @@ import type { WebSocket } from 'ws';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Principal } from '../auth/principal.js';
 import type { Deps } from '../deps.js';
+import { failureLevel } from '../drivers/outage.js';
 import { rateLimited } from '../errors/domain-error.js';
 import type { WsRoute } from '../ws/gateway.js';
 import { createChannelMetrics } from './channel-metrics.js';
@@ -57,7 +58,7 @@ export function createChannels(
 
   const inflight = new Set<Promise<unknown>>();
   const track = (work: Promise<unknown>, what: string) => {
-    const p = work.catch((err: unknown) => log.warn({ err }, `${what} failed`));
+    const p = work.catch((err: unknown) => log[failureLevel(err)]({ err }, `${what} failed`));
     inflight.add(p);
     void p.finally(() => inflight.delete(p));
   };
@@ -84,7 +85,7 @@ export function createChannels(
   // Background work; each piece is stopped by drain before the drivers close.
   const offResync = bus.onResync(() => fanout.resync());
   const sweeper = setInterval(() => {
-    fanout.sweep().catch((err: unknown) => log.warn({ err }, 'channel sync sweep failed'));
+    fanout.sweep().catch((err: unknown) => log[failureLevel(err)]({ err }, 'channel sync sweep failed'));
   }, env.CHANNEL_SYNC_INTERVAL);
   sweeper.unref();
   presence.start(env.PRESENCE_HEARTBEAT);

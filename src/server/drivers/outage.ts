@@ -108,6 +108,11 @@ export function isOutage(err: unknown): boolean {
   return outageReason(err) !== undefined;
 }
 
+/** The level for a failure its caller logs: an outage is debug, since the driver reports it once already. */
+export function failureLevel(err: unknown): 'debug' | 'warn' {
+  return isOutage(err) ? 'debug' : 'warn';
+}
+
 /** err as the `unavailable` DomainError when it is an outage of `dependency`; otherwise err itself. */
 export function asOutage(dependency: DependencyName, err: unknown): unknown {
   if (err instanceof DomainError) return err;
