@@ -1,19 +1,11 @@
 // Seeded generators of hostile channel input for fuzz tests: WebSocket frames (valid frames with fields
 // swapped for nasty values, byte-level mutations, binary frames) and HTTP publish requests. Same seed, same input.
 
-export type Rand = () => number;
+import type { Random } from './seeded-random.js';
 
-/** mulberry32: small, fast and good enough to spread test input. */
-export function seeded(seed: number): Rand {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seeded } from './seeded-random.js';
+
+type Rand = Random;
 
 const pick = <T>(rand: Rand, xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
 const int = (rand: Rand, max: number) => Math.floor(rand() * max);

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { FILL } from '../../src/server/channels/gap-fill.js';
+import { seeded } from '../helpers/seeded-random.js';
 import { type Frame, World } from './fanout-world.js';
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -179,17 +180,8 @@ describe('fan-out when PostgreSQL fails', () => {
   });
 });
 
-/** Mulberry32: a small seeded generator, so a failing interleaving can be replayed by its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Seeded, so a failing interleaving can be replayed by its seed.
+const random = seeded;
 
 interface Scenario {
   prune: boolean;
