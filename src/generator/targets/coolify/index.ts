@@ -5,6 +5,7 @@ import { generatedNotice, renderYaml } from '../../render/text.js';
 import { appSecrets, usesOutput } from '../shared/env.js';
 import { type AddonSecret, buildStack, type StackFlavor } from '../shared/stack.js';
 import type { EmitResult, Target, TargetWarning } from '../target.js';
+import { emitCoolifyApp } from './app.js';
 
 const addonMagic: Record<AddonSecret, string> = {
   postgresPassword: 'SERVICE_PASSWORD_POSTGRES',
@@ -130,4 +131,5 @@ export const coolifyTarget: Target = {
   name: 'coolify',
   description: 'Coolify service template and a root docker-compose.yaml for Coolify Git deploys',
   emit,
+  emitApp: emitCoolifyApp,
 };
