@@ -1,6 +1,6 @@
 // The gateway's ping sweep against real `ws` peers on 127.0.0.1: an open peer that stops answering pings is
 // terminated, but a peer already closing (a slow consumer told 1013) is left to its closer, so a reader
-// whose pongs sit behind a backlog still receives its close frame instead of a cut connection (1006).
+// whose close frame and pongs sit behind a backlog still receives it instead of a cut connection (1006).
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
@@ -67,13 +67,20 @@ describe('gateway ping sweep', () => {
     const { url, accepted } = await gateway();
     const { client, resume } = await pausedClient(url);
     const server = await accepted();
+    // A backlog larger than the kernel buffers, so the close frame waits in the server process behind it.
+    const chunk = 'b'.repeat(1 << 20);
+    for (let i = 0; i < 16; i++) server.send(chunk);
+    assert.ok(server.bufferedAmount > 0, 'part of the backlog is still in the server process');
     server.close(1013, 'slow consumer');
     // Many sweeps pass while the peer reads nothing and answers no ping.
     await sleep(PING_MS * 8);
+    let received = 0;
+    client.on('message', () => received++);
     const closed = once(client, 'close') as Promise<[number, Buffer]>;
     resume();
     const [code, reason] = await closed;
     assert.equal(code, 1013);
     assert.equal(reason.toString(), 'slow consumer');
+    assert.equal(received, 16, 'the whole backlog, then the close frame');
   });
 });
