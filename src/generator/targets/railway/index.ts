@@ -3,6 +3,7 @@
 import type { AppModel } from '../../model/app-model.js';
 import { renderJson } from '../../render/text.js';
 import type { EmitResult, GeneratedFile, Target, TargetWarning } from '../target.js';
+import { emitRailwayApp } from './app.js';
 import { railwayBucketName, railwayTs } from './iac.js';
 
 function railwayJson(model: AppModel, build: { context: string; dockerfile: string }): GeneratedFile {
@@ -76,4 +77,5 @@ export const railwayTarget: Target = {
   name: 'railway',
   description: 'Railway .railway/railway.ts (IaC: app, Postgres, Redis, bucket) and railway.json',
   emit,
+  emitApp: emitRailwayApp,
 };
