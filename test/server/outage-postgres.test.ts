@@ -158,3 +158,29 @@ describe('postgres stalled (network partition)', () => {
     assertQuietLog(log);
   });
 });
+
+describe('postgres unreachable at start', () => {
+  it('fails start-up with unavailable instead of waiting, so the process exits and is restarted', async () => {
+    const db = await createTestDatabase();
+    const target = new URL(db.url);
+    const proxy = await startFaultProxy({ host: target.hostname, port: Number(target.port) });
+    proxy.stall();
+    const viaProxy = new URL(db.url);
+    viaProxy.port = String(proxy.port);
+    try {
+      const err = await startTestServer({
+        DATABASE_URL: viaProxy.toString(),
+        DATABASE_CONNECT_TIMEOUT: '1s',
+      }).then(
+        (srv) => srv.close().then(() => assert.fail('started without its database')),
+        (e: unknown) => e as { code?: string; message?: string },
+      );
+      assert.equal(err.code, 'unavailable');
+      assert.match(err.message ?? '', /postgres/);
+    } finally {
+      proxy.heal();
+      await proxy.close();
+      await db.drop();
+    }
+  });
+});

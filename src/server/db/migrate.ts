@@ -4,6 +4,7 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Database } from '../drivers/database/database.js';
+import { isOutage } from '../drivers/outage.js';
 import type { Logger } from '../logger.js';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
@@ -26,7 +27,12 @@ export async function atHead(db: Database): Promise<boolean> {
 
 /** Applies every pending migration in one transaction; returns the names applied. */
 export async function migrate(db: Database, log: Logger): Promise<string[]> {
-  if (await atHead(db).catch(() => false)) return [];
+  const done = await atHead(db).catch((err: unknown) => {
+    // An unreachable database is not "behind": fail now rather than wait for it a second time.
+    if (isOutage(err)) throw err;
+    return false;
+  });
+  if (done) return [];
   const [{ runner }, client] = await Promise.all([import('node-pg-migrate'), db.dedicated()]);
   try {
     const applied = await runner({

@@ -118,11 +118,16 @@ export async function createRedisBus(
     },
     subscribe: async (topic, listener: BusListener) => {
       if (listeners.add(topic, listener)) {
-        // Best effort within the deadline: a subscription Redis has not confirmed yet is sent (again) when
-        // the subscriber connects or is replaced, and the resync that follows fills what it missed.
-        await withTimeout(subscriber.subscribe(topic, dispatch), timeoutMs, 'redis subscribe').catch(
-          (err: Error) => log.debug({ err: err.message, topic }, 'redis subscribe not confirmed yet'),
-        );
+        // Best effort: a subscription Redis has not confirmed yet is sent (again) when the subscriber
+        // connects or is replaced, and the resync that follows fills what it missed. So wait for the
+        // confirmation only while Redis answers, and then at most one command deadline.
+        const confirmed = subscriber.subscribe(topic, dispatch);
+        if (!subscriber.isReady || !commands.ready) confirmed.catch(() => {});
+        else {
+          await withTimeout(confirmed, timeoutMs, 'redis subscribe').catch((err: Error) =>
+            log.debug({ err: err.message, topic }, 'redis subscribe not confirmed yet'),
+          );
+        }
       }
       return async () => {
         if (!listeners.remove(topic, listener) || !subscriber.isReady) return;
