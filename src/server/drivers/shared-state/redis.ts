@@ -1,6 +1,6 @@
-// Redis shared state on its own connection. A window counter is a key with INCR and PEXPIRE NX; an
-// expiring set is a sorted set (member -> expiry time) plus a hash (member -> value), whose keys outlive
-// their longest-lived member by twice its TTL, so that sets nobody refreshes vanish on their own.
+// Redis shared state on its own connection (deadline per command, fail-fast while Redis is out: see
+// redis-client.ts). A window counter is a key with INCR and PEXPIRE NX; an expiring set is a sorted set
+// (member -> expiry) plus a hash (member -> value), whose keys outlive their longest-lived member by twice its TTL.
 import type { RedisClientType } from 'redis';
 import type { Logger } from '../../logger.js';
 import { DependencyHealth } from '../health.js';
