@@ -1,7 +1,15 @@
 // Throwaway PostgreSQL, Redis and MinIO servers on free loopback ports, for the test runner and for tests
 // that need an instance of their own (to stop or restart it). Each lives in a temp folder removed on stop.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -78,8 +86,12 @@ function pgCommand(bin, args) {
   return asRoot ? ['runuser', ['-u', 'postgres', '--', findBinary(bin), ...args]] : [findBinary(bin), args];
 }
 
-/** A fresh PostgreSQL cluster tuned for tests (no fsync), with database `test`, trust auth on 127.0.0.1. */
-export async function startPostgres({ parent } = {}) {
+/**
+ * A fresh PostgreSQL cluster tuned for tests (no fsync), with database `test`, trust auth on 127.0.0.1.
+ * With passwordAuth, TCP logins need a password (scram-sha-256) and `url` reaches the admin over the socket,
+ * so a test can check that the credentials a deployment hands its app are the ones its database holds.
+ */
+export async function startPostgres({ parent, passwordAuth = false } = {}) {
   const dir = mkdtempSync(join(parent ?? tmpdir(), 'pg-'));
   const data = join(dir, 'data');
   if (asRoot) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString()), 0);
@@ -110,6 +122,12 @@ export async function startPostgres({ parent } = {}) {
     'max_locks_per_transaction=128',
   ];
   writeFileSync(join(data, 'postgresql.auto.conf'), `${settings.join('\n')}\n`);
+  if (passwordAuth) {
+    writeFileSync(
+      join(data, 'pg_hba.conf'),
+      'local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\nhost all all ::1/128 scram-sha-256\n',
+    );
+  }
   if (asRoot) execFileSync('chown', ['-R', 'postgres', data]);
   const [ctlCmd, ctlArgs] = pgCommand('pg_ctl', [
     '-D',
@@ -123,9 +141,12 @@ export async function startPostgres({ parent } = {}) {
   ]);
   const started = spawnSync(ctlCmd, ctlArgs, { encoding: 'utf8' });
   if (started.status !== 0) throw new Error(`PostgreSQL did not start:\n${started.stdout}${started.stderr}`);
-  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const adminUrl = (db) =>
+    passwordAuth
+      ? `postgres://postgres@localhost/${db}?host=${encodeURIComponent(dir)}&port=${port}`
+      : `postgres://postgres@127.0.0.1:${port}/${db}`;
   const { default: pg } = await import('pg');
-  const admin = new pg.Client({ connectionString: url });
+  const admin = new pg.Client({ connectionString: adminUrl('postgres') });
   await admin.connect();
   await admin.query('CREATE DATABASE test');
   await admin.end();
@@ -135,7 +156,7 @@ export async function startPostgres({ parent } = {}) {
   };
   return {
     port,
-    url: `postgres://postgres@127.0.0.1:${port}/test`,
+    url: adminUrl('test'),
     dir,
     stop: async () => {
       stop();
@@ -144,8 +165,8 @@ export async function startPostgres({ parent } = {}) {
   };
 }
 
-/** A redis-server without persistence. */
-export async function startRedis({ parent } = {}) {
+/** A redis-server without persistence; with a password, `url` carries it (user `default`). */
+export async function startRedis({ parent, password } = {}) {
   const port = await freePort();
   const proc = spawn(
     findBinary('redis-server'),
@@ -160,19 +181,32 @@ export async function startRedis({ parent } = {}) {
       'no',
       '--dir',
       parent ?? tmpdir(),
+      ...(password ? ['--requirepass', password] : []),
     ],
     { stdio: 'ignore' },
   );
   await waitFor(`redis on ${port}`, () => tcpOpen(port), 15_000);
-  return { port, url: `redis://127.0.0.1:${port}`, pid: proc.pid, stop: async () => killAndWait(proc) };
+  const auth = password ? `:${encodeURIComponent(password)}@` : '';
+  return {
+    port,
+    url: `redis://${auth}127.0.0.1:${port}`,
+    pid: proc.pid,
+    stop: async () => killAndWait(proc),
+  };
 }
 
-/** A MinIO server (real S3: SigV4 checked, multipart listing and abort) on a temp folder. */
-export async function startMinio({ parent } = {}) {
+/**
+ * A MinIO server (real S3: SigV4 checked, multipart listing and abort) on a temp folder. The root user and
+ * password can be chosen, and `env` adds MINIO_* settings (MINIO_SITE_REGION, MINIO_DOMAIN).
+ */
+export async function startMinio({
+  parent,
+  accessKey = 'paasport-test',
+  secretKey = 'paasport-test-secret-key',
+  env = {},
+} = {}) {
   const dir = mkdtempSync(join(parent ?? tmpdir(), 'minio-'));
   const [port, consolePort] = [await freePort(), await freePort()];
-  const accessKey = 'paasport-test';
-  const secretKey = 'paasport-test-secret-key';
   const proc = spawn(
     findBinary('minio'),
     [
@@ -193,6 +227,7 @@ export async function startMinio({ parent } = {}) {
         MINIO_ROOT_PASSWORD: secretKey,
         MINIO_BROWSER: 'off',
         MINIO_UPDATE: 'off',
+        ...env,
       },
     },
   );

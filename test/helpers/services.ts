@@ -3,6 +3,7 @@
 // scripts/run-tests.mjs starts those services and passes them as TEST_* variables.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -121,33 +122,55 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts `src/server/main.ts` as its own process (the way a platform runs it) and waits for /readyz. */
+/**
+ * The command running argv with extra /etc/hosts entries (name -> address) seen by that process only: a
+ * private mount namespace binds a copy of /etc/hosts with the entries added (needs root and util-linux).
+ */
+function withHosts(argv: string[], hosts: Record<string, string>): { argv: string[]; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'paasport-hosts-'));
+  const file = join(dir, 'hosts');
+  const lines = Object.entries(hosts).map(([name, address]) => `${address} ${name}`);
+  writeFileSync(file, `${readFileSync('/etc/hosts', 'utf8')}\n${lines.join('\n')}\n`);
+  const script = 'mount --bind "$0" /etc/hosts && exec "$@"';
+  return { argv: ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', script, file, ...argv], dir };
+}
+
+/**
+ * Starts `src/server/main.ts` as its own process (the way a platform runs it) and waits for /readyz.
+ * `hosts` resolves extra names for the server only (see withHosts), e.g. a virtual-hosted S3 bucket name.
+ */
 export async function startServerProcess(
   env: Record<string, string>,
-  opts: { readyTimeoutMs?: number } = {},
+  opts: { readyTimeoutMs?: number; hosts?: Record<string, string> } = {},
 ): Promise<ServerProcess> {
   const port = Number(env.PORT ?? (await freePort()));
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/server/main.ts')], {
+  const main = [process.execPath, '--import', 'tsx', join(ROOT, 'src/server/main.ts')];
+  const hosts = opts.hosts ? withHosts(main, opts.hosts) : undefined;
+  const [command, ...args] = (hosts?.argv ?? main) as [string, ...string[]];
+  const proc = spawn(command, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = captureOutput(proc);
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  if (hosts) void exited.then(() => rm(hosts.dir, { recursive: true, force: true }));
   const url = `http://127.0.0.1:${port}`;
+  let lastAnswer = '';
   try {
     await until(
       'the server to become ready',
       async () => {
         if (proc.exitCode !== null) throw new Error(`server exited with code ${proc.exitCode}`);
         const res = await fetch(`${url}/readyz`).catch(() => null);
+        if (res && res.status !== 200) lastAnswer = `last /readyz: ${res.status} ${await res.text()}\n`;
         return res?.status === 200 ? true : undefined;
       },
       opts.readyTimeoutMs ?? 30_000,
     );
   } catch (err) {
     proc.kill('SIGKILL');
-    throw new Error(`server did not become ready (${(err as Error).message}):\n${output()}`);
+    throw new Error(`server did not become ready (${(err as Error).message}):\n${lastAnswer}${output()}`);
   }
   return {
     url,
