@@ -162,6 +162,12 @@ function notCarried(w: Workload, ctx: CapCtx): void {
     );
     override.limits = w.limits;
   }
+  if (w.requests) {
+    ctx.report.warn(
+      `${owner}.requests`,
+      'CapRover cannot reserve resources for an app; the requests are not set',
+    );
+  }
   if (w.replicas > 1) {
     ctx.report.warn(
       `${owner}.replicas`,

@@ -87,7 +87,10 @@ export function inputVariable(input: Input): CapVariable {
     ...(input.default !== undefined ? { defaultValue: input.default } : {}),
     validRegex: `/${body}/`,
     description: [
-      input.description,
+      // Each part is a sentence: a description without its own full stop gets one before "Required.".
+      input.description && !/[.!?:]$/.test(input.description.trimEnd())
+        ? `${input.description.trimEnd()}.`
+        : input.description,
       input.required ? 'Required.' : 'Optional.',
       input.secret ? 'Secret: keep it out of screenshots and tickets.' : undefined,
     ]

@@ -46,6 +46,11 @@ function generator(s: GeneratedSecret): { type: string; length: number } | undef
   return found ? { type: found[0], length: found[1] } : undefined;
 }
 
+/** Whether Coolify generates the secret; the others are required variables the installer fills in. */
+export function coolifyGenerates(s: GeneratedSecret): boolean {
+  return generator(s) !== undefined;
+}
+
 export function createMagicSet(report: Report): MagicSet {
   const owners = new Map<string, string>();
   /** A unique `SERVICE_<TYPE>_<ID>` name for an owner, digits appended on a clash. */

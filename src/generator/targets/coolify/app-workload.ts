@@ -104,6 +104,12 @@ export function workloadService(w: Workload, ctx: CoolCtx): WorkloadUnit {
   );
   const build =
     ctx.git && w.build ? { build: { context: w.build.context, dockerfile: w.build.dockerfile } } : undefined;
+  if (w.requests) {
+    ctx.report.warn(
+      `${owner}.requests`,
+      'Coolify sets resource limits only; the requests are not set (no reservations)',
+    );
+  }
   if (!build && !w.image) {
     ctx.report.fail(
       `${owner}.image`,

@@ -7,7 +7,7 @@ import { generatedNotice, renderYaml, sortedRecord } from '../../render/text.js'
 import { provisionerFor } from '../shared/provisioner.js';
 import { createReport, type Report } from '../shared/report.js';
 import type { EmitResult, GeneratedFile } from '../target.js';
-import { createMagicSet } from './app-magic.js';
+import { coolifyGenerates, createMagicSet } from './app-magic.js';
 import { coolProvisioners } from './app-resources.js';
 import { type CoolCtx, mainWeb, type Service, serviceName } from './app-values.js';
 import { workloadService } from './app-workload.js';
@@ -74,12 +74,21 @@ function header(app: App): string[] {
   ];
 }
 
-/** Where the installer learns what to fill in and what to do after: inputs, then the spec's notes. */
+/**
+ * Where the installer learns what to fill in and what to do after: inputs and the secrets Coolify cannot
+ * generate (required variables), then the spec's notes.
+ */
 function notes(app: App): string | undefined {
-  if (app.inputs.length === 0 && app.notes.length === 0) return undefined;
+  const secrets = app.secrets.filter((s) => !coolifyGenerates(s));
+  if (app.inputs.length === 0 && secrets.length === 0 && app.notes.length === 0) return undefined;
   const lines = [`# ${app.displayName} on Coolify`, '', `<!-- ${generatedNotice(app.specPath)} -->`, ''];
-  if (app.inputs.length > 0) {
+  if (app.inputs.length > 0 || secrets.length > 0) {
     lines.push('Fill in these environment variables before the first deploy:', '');
+    for (const s of secrets) {
+      lines.push(
+        `- \`${s.id}\`: a random ${s.format === 'uuid' ? 'UUID' : `${s.format} value of ${s.length} characters`} (required, secret). Coolify cannot generate it${s.format === 'uuid' ? '; make one with `uuidgen`' : ''}`,
+      );
+    }
     for (const i of app.inputs) {
       const facts = [
         i.required && i.default === undefined ? 'required' : 'optional',

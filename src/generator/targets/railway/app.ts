@@ -70,6 +70,11 @@ export function emitRailwayApp(app: App): EmitResult {
     if (['redis', 'amqp', 'service'].includes(r.type))
       ctx.ids.set(`${r.id}-data`, tsId(`${r.id}-data`, taken));
   }
+  for (const i of app.inputs.filter((x) => x.pattern))
+    report.warn(
+      `inputs.${i.id}.pattern`,
+      'Railway does not check values against a pattern; INSTALL.md states it',
+    );
   const nodes: RailNode[] = [];
   for (const r of bundled(app.resources))
     nodes.push(...provisionerFor(railProvisioners, r).provision(r, ctx));
@@ -193,6 +198,11 @@ function checkLosses(owner: string, w: Workload, ctx: RailCtx): void {
       `${owner}.limits`,
       'Railway sets resource limits per plan in the dashboard; they are not set',
     );
+  if (w.requests)
+    ctx.report.warn(
+      `${owner}.requests`,
+      'Railway cannot reserve resources for a service; the requests are not set',
+    );
   if (w.sessionAffinity)
     ctx.report.warn(
       `${owner}.sessionAffinity`,
@@ -297,7 +307,7 @@ function install(app: App, web: string | undefined): string {
       : []),
     ...app.inputs.map(
       (i) =>
-        `Set \`${i.id}\` (${i.label}) on the service that defines it${i.required && i.default === undefined ? '; required' : ''}.`,
+        `Set \`${i.id}\` (${i.label}) on the service that defines it${i.required && i.default === undefined ? '; required' : ''}${i.pattern ? `; must match \`/${i.pattern}/\`` : ''}.`,
     ),
   ];
   const lines = [

@@ -1,5 +1,6 @@
 // Collects what one target could not carry for a v2 model: warnings, and errors for losses that would break
 // the app unless the spec accepts them (`targets.<target>.accept`), which turns such an error into a warning.
+// An emitter may meet one feature many times (an input read by six services); each finding is kept once.
 import type { App, LossFeature } from '../../model/app.js';
 import type { EmitResult, GeneratedFile, TargetError, TargetWarning } from '../target.js';
 
@@ -15,19 +16,28 @@ export interface Report {
 export function createReport(app: App, target: string): Report {
   const warnings: TargetWarning[] = [];
   const errors: TargetError[] = [];
+  const seen = new Set<string>();
   const accepted = new Set(app.accept[target] ?? []);
+  /** Adds a finding unless the same one (feature and message) is already listed; order is kept. */
+  const add = <T extends TargetWarning>(list: T[], finding: T) => {
+    const key = JSON.stringify([list === warnings, finding.feature, finding.message]);
+    if (seen.has(key)) return;
+    seen.add(key);
+    list.push(finding);
+  };
+  const warn = (feature: string, message: string) => add(warnings, { feature, message });
   return {
-    warn: (feature, message) => warnings.push({ feature, message }),
+    warn,
     lose(loss, feature, message, hint) {
-      if (accepted.has(loss)) warnings.push({ feature, message: `${message} (accepted by the spec)` });
+      if (accepted.has(loss)) warn(feature, `${message} (accepted by the spec)`);
       else
-        errors.push({
+        add(errors, {
           feature,
           message,
           hint: hint ?? `or accept the loss with targets.${target}.accept: [${loss}]`,
         });
     },
-    fail: (feature, message, hint) => errors.push({ feature, message, ...(hint ? { hint } : {}) }),
+    fail: (feature, message, hint) => add(errors, { feature, message, ...(hint ? { hint } : {}) }),
     result: (files) => ({ files, warnings, errors }),
   };
 }

@@ -1,6 +1,7 @@
 // Docker Swarm stack for a v2 app: workloads with their replicas and rolling updates, stateful services
 // pinned to one labelled node, the release step as a replicated job, config files as Go templates written
-// next to the stack. Swarm has no depends_on conditions, which the header and a warning explain.
+// next to the stack. Swarm has no depends_on, which the header and warnings explain; the spec's notes
+// go into the header, as a stack file has no other place for them.
 import type { App } from '../../model/app.js';
 import { generatedNotice, renderYaml } from '../../render/text.js';
 import { buildComposeStack } from '../shared/compose-stack.js';
@@ -20,6 +21,15 @@ export function emitSwarmApp(app: App): EmitResult {
     );
   }
   for (const w of app.workloads) {
+    const waits = w.dependsOn
+      .map((d) => ('workload' in d.on ? d.on.workload : d.on.resource))
+      .filter((name) => name !== release?.name);
+    if (waits.length > 0) {
+      report.warn(
+        `workloads.${w.name}.dependsOn`,
+        `Swarm has no depends_on: ${w.name} starts alongside ${waits.join(', ')} without waiting for ${waits.length > 1 ? 'them' : 'it'}; it must retry until ${waits.length > 1 ? 'they are' : 'it is'} ready`,
+      );
+    }
     if (w.sessionAffinity && w.replicas > 1) {
       report.lose(
         'sessionAffinity',
@@ -63,6 +73,13 @@ export function emitSwarmApp(app: App): EmitResult {
         ]
       : []),
     `Deploy with: set -a; . ./.env; set +a; docker stack deploy -c ${app.name}.stack.yml ${app.name}`,
+    ...(app.notes.length > 0
+      ? [
+          '',
+          'After installing:',
+          ...app.notes.flatMap((n, i) => [...(i > 0 ? [''] : []), ...n.split('\n').map((l) => l.trimEnd())]),
+        ]
+      : []),
   ];
   const files: GeneratedFile[] = [
     { path: file, content: renderYaml(doc, { header }) },
