@@ -1,6 +1,7 @@
 // What a one-click template cannot set but CapRover's "Service Update Override" can (stop grace period,
 // health check, resource limits), written as the override YAML the end instructions give per app.
 import type { Probe, ResourceLimits } from '../../model/workload.js';
+import { healthTest } from '../shared/health-test.js';
 
 export interface Override {
   stopGracePeriod?: number;
@@ -9,41 +10,6 @@ export interface Override {
 }
 
 const ns = (seconds: number) => seconds * 1_000_000_000;
-
-/** The Docker health test of a probe, or undefined when the image's client is unknown. */
-export function healthTest(probe: Probe): string[] | undefined {
-  const check = probe.check;
-  if (check.kind === 'exec') return ['CMD', ...check.command];
-  if (check.kind === 'tcp') {
-    if (check.tool === 'nc') return ['CMD', 'nc', '-z', '127.0.0.1', String(check.port)];
-    if (check.tool === 'bash') return ['CMD', 'bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${check.port}`];
-    return undefined;
-  }
-  const url = `${check.scheme}://127.0.0.1:${check.port}${check.path}`;
-  const tls = check.scheme === 'https';
-  switch (check.tool) {
-    case 'curl':
-      return ['CMD', 'curl', '-fsS', ...(tls ? ['-k'] : []), '-o', '/dev/null', url];
-    case 'wget':
-      return ['CMD', 'wget', '-q', ...(tls ? ['--no-check-certificate'] : []), '--spider', url];
-    case 'node':
-      return [
-        'CMD',
-        'node',
-        '-e',
-        `fetch('${url}').then((r)=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))`,
-      ];
-    case 'python':
-      return [
-        'CMD',
-        'python3',
-        '-c',
-        `import urllib.request; urllib.request.urlopen('${url}', timeout=${probe.timeout})`,
-      ];
-    default:
-      return undefined;
-  }
-}
 
 /** Kubernetes-style quantities as Docker numbers: `500m` or `1.5` CPUs, `512M`/`1Gi` of memory. */
 export function dockerLimits(l: ResourceLimits): { NanoCPUs?: number; MemoryBytes?: number } {

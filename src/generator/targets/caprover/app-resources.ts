@@ -1,5 +1,6 @@
 // CapRover provisioners, one per resource type: the one-click services that run a bundled resource (each
 // its own CapRover app, not exposed as a web app unless browsers need it) and how its outputs read there.
+
 import type {
   AmqpResource,
   PostgresResource,
@@ -9,9 +10,10 @@ import type {
 } from '../../model/resource.js';
 import { composeUrl, defaultSchemes } from '../../model/url.js';
 import { text, type Value } from '../../model/value.js';
+import { postgresOutput, redisOutput } from '../shared/bundled-outputs.js';
 import { postgresDataPath } from '../shared/env.js';
 import type { Provisioners, ResourceRef } from '../shared/provisioner.js';
-import { resolveResources } from '../shared/provisioner.js';
+import { missingOutput, pickOutput, resolveResources } from '../shared/provisioner.js';
 import {
   type CapCtx,
   type CapService,
@@ -27,14 +29,6 @@ import { serviceResource } from './app-workload.js';
 const raw = (t: string): Value => [{ kind: 'raw', text: t }];
 /** A fresh object each time: a shared one would be written as a YAML anchor and alias. */
 const notExposed = () => ({ notExposeAsWebApp: 'true' });
-
-function missing(ref: ResourceRef): never {
-  throw new Error(`no output ${ref.output} on ${ref.resource}`);
-}
-
-function pick(values: Record<string, () => Value>, ref: ResourceRef): Value {
-  return (values[ref.output] ?? (() => missing(ref)))();
-}
 
 /** `repository:$$cap_<id>_version`, so an operator can pick another tag at install time. */
 function image(r: Resource & { image: { repository: string; tag: string } }, ctx: CapCtx, label: string) {
@@ -74,30 +68,7 @@ const postgres = {
   },
   output(r: PostgresResource, ref: ResourceRef, ctx: CapCtx): Value {
     const password = raw(credential(r, ctx, 'password', 'PostgreSQL password', 32));
-    const host = raw(hostOf(ctx.app, r.id));
-    return pick(
-      {
-        host: () => host,
-        port: () => text('5432'),
-        name: () => text(r.database),
-        database: () => text(r.database),
-        username: () => text(r.username),
-        password: () => password,
-        url: () =>
-          composeUrl(
-            {
-              scheme: defaultSchemes.postgres,
-              username: text(r.username),
-              password,
-              host,
-              port: text('5432'),
-              path: text(r.database),
-            },
-            ref.url,
-          ),
-      },
-      ref,
-    );
+    return postgresOutput(r, ref, { host: raw(hostOf(ctx.app, r.id)), password });
   },
 };
 
@@ -128,17 +99,7 @@ const redis = {
   },
   output(r: RedisResource, ref: ResourceRef, ctx: CapCtx): Value {
     const password = raw(credential(r, ctx, 'password', 'Redis password', 32));
-    const host = raw(hostOf(ctx.app, r.id));
-    return pick(
-      {
-        host: () => host,
-        port: () => text('6379'),
-        username: () => text('default'),
-        password: () => password,
-        url: () => composeUrl({ scheme: defaultSchemes.redis, password, host, port: text('6379') }, ref.url),
-      },
-      ref,
-    );
+    return redisOutput(r, ref, { host: raw(hostOf(ctx.app, r.id)), password });
   },
 };
 
@@ -166,7 +127,7 @@ const s3 = {
   },
   output(r: S3Resource, ref: ResourceRef, ctx: CapCtx): Value {
     const host = hostOf(ctx.app, r.id);
-    return pick(
+    return pickOutput(
       {
         endpoint: () => raw(`http://${host}:9000`),
         hostPort: () => raw(`${host}:9000`),
@@ -211,7 +172,7 @@ const amqp = {
   output(r: AmqpResource, ref: ResourceRef, ctx: CapCtx): Value {
     const password = raw(credential(r, ctx, 'password', 'RabbitMQ password', 32));
     const host = raw(hostOf(ctx.app, r.id));
-    return pick(
+    return pickOutput(
       {
         host: () => host,
         port: () => text('5672'),
@@ -243,7 +204,7 @@ export const capProvisioners: Provisioners<CapCtx, Record<string, CapService>> =
   amqp,
   volume: {
     provision: () => ({}),
-    output: (r, ref) => (ref.output === 'source' ? raw(volumeName(r.id)) : missing(ref)),
+    output: (r, ref) => (ref.output === 'source' ? raw(volumeName(r.id)) : missingOutput(ref)),
   },
   service: {
     provision: (r, ctx) => ({ [serviceName(ctx.app, r.id)]: serviceResource(r, ctx) }),
@@ -251,7 +212,7 @@ export const capProvisioners: Provisioners<CapCtx, Record<string, CapService>> =
       if (ref.output === 'host') return raw(hostOf(ctx.app, r.id));
       if (ref.output === 'port') return text(String(r.ports[0]?.port ?? 80));
       const declared = r.outputs[ref.output];
-      if (!declared) missing(ref);
+      if (!declared) missingOutput(ref);
       return resolveResources(ctx.app, declared, ctx.provisioners, ctx);
     },
   },

@@ -1,26 +1,26 @@
 // Coolify provisioners, one per resource type: the services that run a bundled resource with its health
 // check (Coolify routes and reports by it), credentials as magic variables, and how each output reads.
+
 import type { AmqpResource, PostgresResource, RedisResource, S3Resource } from '../../model/resource.js';
 import { composeUrl, defaultSchemes } from '../../model/url.js';
 import { text, type Value } from '../../model/value.js';
 import { imageString } from '../../model/workload.js';
+import { postgresOutput, redisOutput } from '../shared/bundled-outputs.js';
 import { healthcheck } from '../shared/compose-probe.js';
 import { postgresDataPath } from '../shared/env.js';
-import { type Provisioners, type ResourceRef, resolveResources } from '../shared/provisioner.js';
+import {
+  missingOutput,
+  type Provisioners,
+  pickOutput,
+  type ResourceRef,
+  resolveResources,
+} from '../shared/provisioner.js';
 import { urlName } from './app-magic.js';
 import { type CoolCtx, type CoolUnit, envList } from './app-values.js';
 import { genericService } from './app-workload.js';
 
 const probe = { interval: 5, timeout: 5, retries: 10, startPeriod: 0 };
 const raw = (t: string): Value => [{ kind: 'raw', text: t }];
-
-function missing(ref: ResourceRef): never {
-  throw new Error(`no output ${ref.output} on ${ref.resource}`);
-}
-
-function pick(values: Record<string, () => Value>, ref: ResourceRef): Value {
-  return (values[ref.output] ?? (() => missing(ref)))();
-}
 
 /** Docker Hub's and Coolify's MinIO builds, which Coolify routes through MINIO_SERVER_URL. */
 const minioImages = /^(quay\.io\/minio\/minio|minio\/minio|ghcr\.io\/coollabsio\/minio|coollabsio\/minio)$/;
@@ -48,30 +48,10 @@ const postgres = {
     };
   },
   output(r: PostgresResource, ref: ResourceRef, ctx: CoolCtx): Value {
-    const password = raw(ctx.magic.credential(r.id, 'PASSWORD'));
-    return pick(
-      {
-        host: () => text(r.id),
-        port: () => text('5432'),
-        name: () => text(r.database),
-        database: () => text(r.database),
-        username: () => text(r.username),
-        password: () => password,
-        url: () =>
-          composeUrl(
-            {
-              scheme: defaultSchemes.postgres,
-              username: text(r.username),
-              password,
-              host: text(r.id),
-              port: text('5432'),
-              path: text(r.database),
-            },
-            ref.url,
-          ),
-      },
-      ref,
-    );
+    return postgresOutput(r, ref, {
+      host: text(r.id),
+      password: raw(ctx.magic.credential(r.id, 'PASSWORD')),
+    });
   },
 };
 
@@ -106,21 +86,7 @@ const redis = {
     };
   },
   output(r: RedisResource, ref: ResourceRef, ctx: CoolCtx): Value {
-    const password = raw(ctx.magic.credential(r.id, 'PASSWORD'));
-    return pick(
-      {
-        host: () => text(r.id),
-        port: () => text('6379'),
-        username: () => text('default'),
-        password: () => password,
-        url: () =>
-          composeUrl(
-            { scheme: defaultSchemes.redis, password, host: text(r.id), port: text('6379') },
-            ref.url,
-          ),
-      },
-      ref,
-    );
+    return redisOutput(r, ref, { host: text(r.id), password: raw(ctx.magic.credential(r.id, 'PASSWORD')) });
   },
 };
 
@@ -174,7 +140,7 @@ const s3 = {
     };
   },
   output(r: S3Resource, ref: ResourceRef, ctx: CoolCtx): Value {
-    return pick(
+    return pickOutput(
       {
         endpoint: () => text(`http://${r.id}:9000`),
         hostPort: () => text(`${r.id}:9000`),
@@ -224,7 +190,7 @@ const amqp = {
   },
   output(r: AmqpResource, ref: ResourceRef, ctx: CoolCtx): Value {
     const password = raw(ctx.magic.credential(r.id, 'PASSWORD'));
-    return pick(
+    return pickOutput(
       {
         host: () => text(r.id),
         port: () => text('5672'),
@@ -256,7 +222,7 @@ export const coolProvisioners: Provisioners<CoolCtx, CoolUnit> = {
   amqp,
   volume: {
     provision: (r) => ({ services: {}, volumes: [r.id] }),
-    output: (r, ref) => (ref.output === 'source' ? text(r.id) : missing(ref)),
+    output: (r, ref) => (ref.output === 'source' ? text(r.id) : missingOutput(ref)),
   },
   service: {
     provision: (r, ctx) => genericService(r, ctx),
@@ -264,7 +230,7 @@ export const coolProvisioners: Provisioners<CoolCtx, CoolUnit> = {
       if (ref.output === 'host') return text(r.id);
       if (ref.output === 'port') return text(String(r.ports[0]?.port ?? 80));
       const declared = r.outputs[ref.output];
-      if (!declared) missing(ref);
+      if (!declared) missingOutput(ref);
       return resolveResources(ctx.app, declared, ctx.provisioners, ctx);
     },
   },

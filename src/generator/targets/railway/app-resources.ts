@@ -1,6 +1,7 @@
 // Railway provisioners, one per resource type: a Railway database for PostgreSQL and stock Redis, a Storage
 // Bucket for S3, an image service (with its one volume) for RabbitMQ, a configured Redis and any other
 // service; and how each output reads as a `${{<name>.<VAR>}}` reference.
+
 import type {
   AmqpResource,
   PostgresResource,
@@ -11,7 +12,13 @@ import type {
 import { composeUrl, defaultSchemes } from '../../model/url.js';
 import { text, type Value } from '../../model/value.js';
 import { imageString } from '../../model/workload.js';
-import { type Provisioners, type ResourceRef, resolveResources } from '../shared/provisioner.js';
+import {
+  missingOutput,
+  type Provisioners,
+  pickOutput,
+  type ResourceRef,
+  resolveResources,
+} from '../shared/provisioner.js';
 import { q, type RailCtx, type RailNode, renderRailway } from './app-values.js';
 import { quoteCommand } from './shell.js';
 
@@ -19,14 +26,6 @@ const raw = (t: string): Value => [{ kind: 'raw', text: t }];
 const ref = (r: Resource, variable: string): Value => raw(`\${{${r.id}.${variable}}}`);
 const alnum = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const generated = (length: number) => `{ generator: ${q(`secret(${length}, "${alnum}")`)} }`;
-
-function missing(ref: ResourceRef): never {
-  throw new Error(`no output ${ref.output} on ${ref.resource}`);
-}
-
-function pick(values: Record<string, () => Value>, r: ResourceRef): Value {
-  return (values[r.output] ?? (() => missing(r)))();
-}
 
 function id(ctx: RailCtx, name: string): string {
   const found = ctx.ids.get(name);
@@ -78,7 +77,7 @@ const postgres = {
       password: ref(r, 'PGPASSWORD'),
       db: ref(r, 'PGDATABASE'),
     };
-    return pick(
+    return pickOutput(
       {
         host: () => parts.host,
         port: () => parts.port,
@@ -137,7 +136,7 @@ const redis = {
     const host = ref(r, managed ? 'REDISHOST' : 'RAILWAY_PRIVATE_DOMAIN');
     const port = managed ? ref(r, 'REDISPORT') : text('6379');
     const password = ref(r, managed ? 'REDISPASSWORD' : 'REDIS_PASSWORD');
-    return pick(
+    return pickOutput(
       {
         host: () => host,
         port: () => port,
@@ -171,7 +170,7 @@ const s3 = {
     ];
   },
   output(r: S3Resource, u: ResourceRef): Value {
-    return pick(
+    return pickOutput(
       {
         endpoint: () => ref(r, 'ENDPOINT'),
         publicEndpoint: () => ref(r, 'ENDPOINT'),
@@ -205,7 +204,7 @@ const amqp = {
   output(r: AmqpResource, u: ResourceRef): Value {
     const password = ref(r, 'RABBITMQ_DEFAULT_PASS');
     const host = ref(r, 'RAILWAY_PRIVATE_DOMAIN');
-    return pick(
+    return pickOutput(
       {
         host: () => host,
         port: () => text('5672'),
@@ -237,7 +236,7 @@ export const railProvisioners: Provisioners<RailCtx, RailNode[]> = {
   amqp,
   volume: {
     provision: (r, ctx) => [{ name: r.id, id: id(ctx, r.id), decl: `volume(${q(r.id)})` }],
-    output: (r, u) => (u.output === 'source' ? text(r.id) : missing(u)),
+    output: (r, u) => (u.output === 'source' ? text(r.id) : missingOutput(u)),
   },
   // Generic services are written with the workloads (app.ts), which share their start and volume rules.
   service: {
@@ -246,7 +245,7 @@ export const railProvisioners: Provisioners<RailCtx, RailNode[]> = {
       if (u.output === 'host') return ref(r, 'RAILWAY_PRIVATE_DOMAIN');
       if (u.output === 'port') return text(String(r.ports[0]?.port ?? 80));
       const declared = r.outputs[u.output];
-      if (!declared) missing(u);
+      if (!declared) missingOutput(u);
       return resolveResources(ctx.app, declared, ctx.provisioners, ctx);
     },
   },

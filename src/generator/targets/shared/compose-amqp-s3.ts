@@ -1,9 +1,10 @@
 // Compose provisioners for RabbitMQ (amqp) and MinIO (s3, with the job that creates its bucket).
+
 import type { AmqpResource, S3Resource } from '../../model/resource.js';
 import { composeUrl, defaultSchemes } from '../../model/url.js';
 import { text, type Value } from '../../model/value.js';
 import { imageString } from '../../model/workload.js';
-import { missing, resourceProbe as probe, raw, unit } from './compose-resource-unit.js';
+import { resourceProbe as probe, raw, unit } from './compose-resource-unit.js';
 import { healthcheck, serviceTail } from './compose-service.js';
 import {
   type ComposeCtx,
@@ -15,6 +16,7 @@ import {
   upper,
 } from './compose-values.js';
 import type { ResourceRef } from './provisioner.js';
+import { pickOutput } from './provisioner.js';
 
 export const amqp = {
   provision(r: AmqpResource, ctx: ComposeCtx): ComposeUnit {
@@ -60,7 +62,7 @@ export const amqp = {
           ref.url,
         ),
     };
-    return (values[ref.output] ?? (() => missing(ref)))();
+    return pickOutput(values, ref);
   },
 };
 
@@ -138,6 +140,6 @@ export const s3 = {
         );
       },
     };
-    return (values[ref.output] ?? (() => missing(ref)))();
+    return pickOutput(values, ref);
   },
 };

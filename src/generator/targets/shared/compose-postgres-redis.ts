@@ -1,10 +1,11 @@
 // Compose provisioners for PostgreSQL and Redis: the service with its data volume and health check, and how
 // each output reads (the service name as host, the password from `.env`).
+
 import type { PostgresResource, RedisResource } from '../../model/resource.js';
-import { composeUrl, defaultSchemes } from '../../model/url.js';
 import { text, type Value } from '../../model/value.js';
 import { imageString } from '../../model/workload.js';
-import { missing, resourceProbe as probe, unit } from './compose-resource-unit.js';
+import { postgresOutput, redisOutput } from './bundled-outputs.js';
+import { resourceProbe as probe, unit } from './compose-resource-unit.js';
 import { healthcheck } from './compose-service.js';
 import { type ComposeCtx, type ComposeUnit, credential, renderCompose } from './compose-values.js';
 import type { ResourceRef } from './provisioner.js';
@@ -34,28 +35,7 @@ export const postgres = {
     );
   },
   output(r: PostgresResource, ref: ResourceRef, ctx: ComposeCtx): Value {
-    const password = credential(ctx, r.id, 'PASSWORD', 32);
-    const values: Record<string, () => Value> = {
-      host: () => text(r.id),
-      port: () => text('5432'),
-      name: () => text(r.database),
-      database: () => text(r.database),
-      username: () => text(r.username),
-      password: () => password,
-      url: () =>
-        composeUrl(
-          {
-            scheme: defaultSchemes.postgres,
-            username: text(r.username),
-            password,
-            host: text(r.id),
-            port: text('5432'),
-            path: text(r.database),
-          },
-          ref.url,
-        ),
-    };
-    return (values[ref.output] ?? (() => missing(ref)))();
+    return postgresOutput(r, ref, { host: text(r.id), password: credential(ctx, r.id, 'PASSWORD', 32) });
   },
 };
 
@@ -90,15 +70,6 @@ export const redis = {
     );
   },
   output(r: RedisResource, ref: ResourceRef, ctx: ComposeCtx): Value {
-    const password = credential(ctx, r.id, 'PASSWORD', 32);
-    const values: Record<string, () => Value> = {
-      host: () => text(r.id),
-      port: () => text('6379'),
-      username: () => text('default'),
-      password: () => password,
-      url: () =>
-        composeUrl({ scheme: defaultSchemes.redis, password, host: text(r.id), port: text('6379') }, ref.url),
-    };
-    return (values[ref.output] ?? (() => missing(ref)))();
+    return redisOutput(r, ref, { host: text(r.id), password: credential(ctx, r.id, 'PASSWORD', 32) });
   },
 };

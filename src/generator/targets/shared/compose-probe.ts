@@ -2,6 +2,7 @@
 // probe needs a client the image ships; without one the check would fail forever, which is an error.
 import type { Probe } from '../../model/workload.js';
 import { escapeDollars } from './compose-values.js';
+import { healthTest } from './health-test.js';
 import type { Report } from './report.js';
 
 export interface Timing {
@@ -54,36 +55,7 @@ export function probeHealthcheck(
   return undefined;
 }
 
+/** Compose interpolates `$` in the test on the deploying host, so every word is escaped. */
 function probeTest(probe: Probe): string[] | undefined {
-  const check = probe.check;
-  if (check.kind === 'exec') return ['CMD', ...check.command.map(escapeDollars)];
-  if (check.kind === 'tcp') {
-    if (check.tool === 'nc') return ['CMD', 'nc', '-z', '127.0.0.1', String(check.port)];
-    if (check.tool === 'bash') return ['CMD', 'bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${check.port}`];
-    return undefined;
-  }
-  const url = escapeDollars(`${check.scheme}://127.0.0.1:${check.port}${check.path}`);
-  const tls = check.scheme === 'https';
-  switch (check.tool) {
-    case 'curl':
-      return ['CMD', 'curl', '-fsS', ...(tls ? ['-k'] : []), '-o', '/dev/null', url];
-    case 'wget':
-      return ['CMD', 'wget', '-q', ...(tls ? ['--no-check-certificate'] : []), '--spider', url];
-    case 'node':
-      return [
-        'CMD',
-        'node',
-        '-e',
-        `fetch('${url}').then((r)=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))`,
-      ];
-    case 'python':
-      return [
-        'CMD',
-        'python3',
-        '-c',
-        `import urllib.request; urllib.request.urlopen('${url}', timeout=${probe.timeout})`,
-      ];
-    default:
-      return undefined;
-  }
+  return healthTest(probe)?.map(escapeDollars);
 }

@@ -2,7 +2,6 @@
 import type { Value } from '../../model/value.js';
 import { serviceTail } from './compose-service.js';
 import type { ComposeCtx, ComposeUnit, Service } from './compose-values.js';
-import type { ResourceRef } from './provisioner.js';
 
 export const resourceProbe = { interval: 5, timeout: 5, retries: 10, startPeriod: 0 };
 
@@ -10,8 +9,4 @@ export const raw = (t: string): Value => [{ kind: 'raw', text: t }];
 
 export function unit(ctx: ComposeCtx, id: string, service: Service, volumes: string[] = []): ComposeUnit {
   return { services: { [id]: { ...service, ...serviceTail(ctx, 'resource', 1) } }, volumes };
-}
-
-export function missing(ref: ResourceRef): never {
-  throw new Error(`no output ${ref.output} on ${ref.resource}`);
 }

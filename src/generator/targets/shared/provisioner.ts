@@ -21,6 +21,16 @@ export interface Provisioner<R extends Resource, Ctx, Out> {
   output(resource: R, ref: ResourceRef, ctx: Ctx): Value;
 }
 
+/** Fails on an output the resource type does not have (normalize checks them, so this is a bug). */
+export function missingOutput(ref: ResourceRef): never {
+  throw new Error(`no output ${ref.output} on ${ref.resource}`);
+}
+
+/** The output a reference names, from a table of lazily built values. */
+export function pickOutput(values: Record<string, () => Value>, ref: ResourceRef): Value {
+  return (values[ref.output] ?? (() => missingOutput(ref)))();
+}
+
 export type Provisioners<Ctx, Out> = { [T in ResourceType]: Provisioner<ResourceOf<T>, Ctx, Out> };
 
 export function provisionerFor<Ctx, Out>(
