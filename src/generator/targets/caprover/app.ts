@@ -1,12 +1,11 @@
 // CapRover for a v2 app: the one-click template for a single node and for a cluster (public/v4 layout of the
 // one-click-apps repository, and a hostable repository whose list keeps apps generated before).
 import type { App } from '../../model/app.js';
-import { generatedNotice, renderJson, renderYaml } from '../../render/text.js';
 import { createReport } from '../shared/report.js';
 import type { EmitResult, GeneratedFile, TargetWarning } from '../target.js';
 import { buildAppTemplate } from './app-template.js';
 import { drawLogo } from './logo.js';
-import { type ListedApp, listFile } from './repository-list.js';
+import { type ListedApp, listFile, publishedApp } from './repository-list.js';
 
 export const oneClickRoot = 'one-click-apps';
 
@@ -41,23 +40,9 @@ export function emitCaproverApp(app: App): EmitResult {
         continue;
       }
     }
-    files.push(
-      {
-        path: `${oneClickRoot}/public/v4/apps/${appName}.yml`,
-        content: renderYaml(doc, { indent: 4, header: [generatedNotice(app.specPath)] }),
-      },
-      { path: `${oneClickRoot}/public/v4/logos/${appName}.png`, content: logo },
-      { path: `${oneClickRoot}/repository/v4/apps/${appName}`, content: renderJson(doc) },
-      { path: `${oneClickRoot}/repository/v4/logos/${appName}.png`, content: logo },
-    );
-    const meta = doc.caproverOneClickApp as Record<string, unknown>;
-    listed.push({
-      name: appName,
-      displayName: meta.displayName,
-      description: meta.description,
-      isOfficial: false,
-      logoUrl: `${appName}.png`,
-    });
+    const published = publishedApp(oneClickRoot, appName, doc, app.specPath, logo);
+    files.push(...published.files);
+    listed.push(published.listed);
   }
   files.push(listFile(oneClickRoot, listed));
   const result = report.result(files);

@@ -1,11 +1,10 @@
 // CapRover target: one-click apps for a single node and a cluster, laid out as the one-click-apps repository
 // expects (public/v4/apps, public/v4/logos), plus the built repository an operator can host as a third-party source.
 import type { AppModel } from '../../model/app-model.js';
-import { generatedNotice, renderJson, renderYaml } from '../../render/text.js';
 import type { EmitResult, GeneratedFile, Target, TargetWarning } from '../target.js';
 import { emitCaproverApp, oneClickRoot } from './app.js';
 import { drawLogo } from './logo.js';
-import { type ListedApp, listFile } from './repository-list.js';
+import { type ListedApp, listFile, publishedApp } from './repository-list.js';
 import { buildTemplate } from './template.js';
 
 export { oneClickRoot };
@@ -18,23 +17,9 @@ function emit(model: AppModel): EmitResult {
   for (const variant of ['single', 'cluster'] as const) {
     const appName = variant === 'single' ? model.name : `${model.name}-cluster`;
     const { doc, warnings: found } = buildTemplate(model, variant);
-    files.push(
-      {
-        path: `${oneClickRoot}/public/v4/apps/${appName}.yml`,
-        content: renderYaml(doc, { indent: 4, header: [generatedNotice(model.specPath)] }),
-      },
-      { path: `${oneClickRoot}/public/v4/logos/${appName}.png`, content: logo },
-      { path: `${oneClickRoot}/repository/v4/apps/${appName}`, content: renderJson(doc) },
-      { path: `${oneClickRoot}/repository/v4/logos/${appName}.png`, content: logo },
-    );
-    const meta = doc.caproverOneClickApp as Record<string, unknown>;
-    listed.push({
-      name: appName,
-      displayName: meta.displayName,
-      description: meta.description,
-      isOfficial: false,
-      logoUrl: `${appName}.png`,
-    });
+    const published = publishedApp(oneClickRoot, appName, doc, model.specPath, logo);
+    files.push(...published.files);
+    listed.push(published.listed);
     for (const w of found) {
       if (!warnings.some((x) => x.feature === w.feature && x.message === w.message)) warnings.push(w);
     }

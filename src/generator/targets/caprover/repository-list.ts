@@ -1,6 +1,6 @@
 // The hostable one-click repository's `v4/list`: the apps of this spec, merged with the apps already listed
 // in the output folder, so several apps generated into one repository all stay listed.
-import { renderJson } from '../../render/text.js';
+import { generatedNotice, renderJson, renderYaml } from '../../render/text.js';
 import type { GeneratedFile } from '../target.js';
 
 export interface ListedApp {
@@ -42,4 +42,34 @@ export function listFile(root: string, ours: ListedApp[]): GeneratedFile {
     enumerable: false,
   });
   return file;
+}
+
+/** One template in both forms the repository serves (YAML for humans, JSON for CapRover), its logo, and its
+ * entry for the list. */
+export function publishedApp(
+  root: string,
+  appName: string,
+  doc: Record<string, unknown>,
+  specPath: string,
+  logo: GeneratedFile['content'],
+): { files: GeneratedFile[]; listed: ListedApp } {
+  const meta = doc.caproverOneClickApp as Record<string, unknown>;
+  return {
+    files: [
+      {
+        path: `${root}/public/v4/apps/${appName}.yml`,
+        content: renderYaml(doc, { indent: 4, header: [generatedNotice(specPath)] }),
+      },
+      { path: `${root}/public/v4/logos/${appName}.png`, content: logo },
+      { path: `${root}/repository/v4/apps/${appName}`, content: renderJson(doc) },
+      { path: `${root}/repository/v4/logos/${appName}.png`, content: logo },
+    ],
+    listed: {
+      name: appName,
+      displayName: meta.displayName,
+      description: meta.description,
+      isOfficial: false,
+      logoUrl: `${appName}.png`,
+    },
+  };
 }
