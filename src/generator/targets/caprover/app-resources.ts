@@ -8,9 +8,8 @@ import type {
   Resource,
   S3Resource,
 } from '../../model/resource.js';
-import { composeUrl, defaultSchemes } from '../../model/url.js';
 import { text, type Value } from '../../model/value.js';
-import { postgresOutput, redisOutput } from '../shared/bundled-outputs.js';
+import { amqpOutput, postgresOutput, redisOutput } from '../shared/bundled-outputs.js';
 import { postgresDataPath } from '../shared/env.js';
 import type { Provisioners, ResourceRef } from '../shared/provisioner.js';
 import { missingOutput, pickOutput, resolveResources } from '../shared/provisioner.js';
@@ -171,29 +170,7 @@ const amqp = {
   },
   output(r: AmqpResource, ref: ResourceRef, ctx: CapCtx): Value {
     const password = raw(credential(r, ctx, 'password', 'RabbitMQ password', 32));
-    const host = raw(hostOf(ctx.app, r.id));
-    return pickOutput(
-      {
-        host: () => host,
-        port: () => text('5672'),
-        vhost: () => text(r.vhost),
-        username: () => text(r.username),
-        password: () => password,
-        url: () =>
-          composeUrl(
-            {
-              scheme: defaultSchemes.amqp,
-              username: text(r.username),
-              password,
-              host,
-              port: text('5672'),
-              path: text(encodeURIComponent(r.vhost)),
-            },
-            ref.url,
-          ),
-      },
-      ref,
-    );
+    return amqpOutput(r, ref, { host: raw(hostOf(ctx.app, r.id)), password });
   },
 };
 

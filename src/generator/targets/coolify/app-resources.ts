@@ -2,10 +2,9 @@
 // check (Coolify routes and reports by it), credentials as magic variables, and how each output reads.
 
 import type { AmqpResource, PostgresResource, RedisResource, S3Resource } from '../../model/resource.js';
-import { composeUrl, defaultSchemes } from '../../model/url.js';
 import { text, type Value } from '../../model/value.js';
 import { imageString } from '../../model/workload.js';
-import { postgresOutput, redisOutput } from '../shared/bundled-outputs.js';
+import { amqpOutput, postgresOutput, redisOutput } from '../shared/bundled-outputs.js';
 import { healthcheck } from '../shared/compose-probe.js';
 import { postgresDataPath } from '../shared/env.js';
 import {
@@ -189,29 +188,7 @@ const amqp = {
     };
   },
   output(r: AmqpResource, ref: ResourceRef, ctx: CoolCtx): Value {
-    const password = raw(ctx.magic.credential(r.id, 'PASSWORD'));
-    return pickOutput(
-      {
-        host: () => text(r.id),
-        port: () => text('5672'),
-        vhost: () => text(r.vhost),
-        username: () => text(r.username),
-        password: () => password,
-        url: () =>
-          composeUrl(
-            {
-              scheme: defaultSchemes.amqp,
-              username: text(r.username),
-              password,
-              host: text(r.id),
-              port: text('5672'),
-              path: text(encodeURIComponent(r.vhost)),
-            },
-            ref.url,
-          ),
-      },
-      ref,
-    );
+    return amqpOutput(r, ref, { host: text(r.id), password: raw(ctx.magic.credential(r.id, 'PASSWORD')) });
   },
 };
 

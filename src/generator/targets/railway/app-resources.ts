@@ -12,6 +12,7 @@ import type {
 import { composeUrl, defaultSchemes } from '../../model/url.js';
 import { text, type Value } from '../../model/value.js';
 import { imageString } from '../../model/workload.js';
+import { amqpOutput } from '../shared/bundled-outputs.js';
 import {
   missingOutput,
   type Provisioners,
@@ -203,29 +204,7 @@ const amqp = {
   },
   output(r: AmqpResource, u: ResourceRef): Value {
     const password = ref(r, 'RABBITMQ_DEFAULT_PASS');
-    const host = ref(r, 'RAILWAY_PRIVATE_DOMAIN');
-    return pickOutput(
-      {
-        host: () => host,
-        port: () => text('5672'),
-        vhost: () => text(r.vhost),
-        username: () => text(r.username),
-        password: () => password,
-        url: () =>
-          composeUrl(
-            {
-              scheme: defaultSchemes.amqp,
-              username: text(r.username),
-              password,
-              host,
-              port: text('5672'),
-              path: text(encodeURIComponent(r.vhost)),
-            },
-            u.url,
-          ),
-      },
-      u,
-    );
+    return amqpOutput(r, u, { host: ref(r, 'RAILWAY_PRIVATE_DOMAIN'), password });
   },
 };
 

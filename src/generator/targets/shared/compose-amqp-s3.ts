@@ -1,9 +1,9 @@
 // Compose provisioners for RabbitMQ (amqp) and MinIO (s3, with the job that creates its bucket).
 
 import type { AmqpResource, S3Resource } from '../../model/resource.js';
-import { composeUrl, defaultSchemes } from '../../model/url.js';
 import { text, type Value } from '../../model/value.js';
 import { imageString } from '../../model/workload.js';
+import { amqpOutput } from './bundled-outputs.js';
 import { resourceProbe as probe, raw, unit } from './compose-resource-unit.js';
 import { healthcheck, serviceTail } from './compose-service.js';
 import {
@@ -42,27 +42,7 @@ export const amqp = {
     );
   },
   output(r: AmqpResource, ref: ResourceRef, ctx: ComposeCtx): Value {
-    const password = credential(ctx, r.id, 'PASSWORD', 32);
-    const values: Record<string, () => Value> = {
-      host: () => text(r.id),
-      port: () => text('5672'),
-      vhost: () => text(r.vhost),
-      username: () => text(r.username),
-      password: () => password,
-      url: () =>
-        composeUrl(
-          {
-            scheme: defaultSchemes.amqp,
-            username: text(r.username),
-            password,
-            host: text(r.id),
-            port: text('5672'),
-            path: text(encodeURIComponent(r.vhost)),
-          },
-          ref.url,
-        ),
-    };
-    return pickOutput(values, ref);
+    return amqpOutput(r, ref, { host: text(r.id), password: credential(ctx, r.id, 'PASSWORD', 32) });
   },
 };
 
