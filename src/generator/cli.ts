@@ -3,14 +3,18 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type ArgSpec, parseArgs, UsageError } from './cli/args.js';
+import { foreignReason } from './cli/foreign-files.js';
 import { commandHelp, mainHelp } from './cli/help.js';
 import { defaultSpecFile, loadAnyFile } from './cli/load-spec.js';
 import { formatError, formatWarning, type GeneratedError, generate } from './generate.js';
 import { lineDiff } from './render/diff.js';
-import { formatSpecError } from './spec/errors.js';
+import { closest, formatSpecError } from './spec/errors.js';
 import type { SpecError } from './spec/types.js';
 import { allTargets, targetNamed } from './targets/index.js';
 import type { Target } from './targets/target.js';
+
+/** Commands of the server half (src/cli.ts routes them there), offered as did-you-mean candidates. */
+export const SERVER_COMMANDS = ['serve', 'migrate', 'backup', 'restore'] as const;
 
 export interface CliIo {
   cwd: string;
@@ -27,7 +31,7 @@ const processIo: CliIo = {
 const argSpecs: Record<string, ArgSpec> = {
   validate: { flags: ['help'], options: [], aliases: { '-h': '--help' } },
   generate: {
-    flags: ['help', 'check', 'quiet'],
+    flags: ['help', 'check', 'quiet', 'force'],
     options: ['target', 'out'],
     aliases: { '-h': '--help', '-t': '--target', '-o': '--out', '-q': '--quiet' },
   },
@@ -37,13 +41,21 @@ const argSpecs: Record<string, ArgSpec> = {
 
 export async function runGeneratorCli(argv: string[], io: CliIo = processIo): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+  if (command === 'help' || command === '--help' || command === '-h') {
     io.stdout(mainHelp);
     return 0;
   }
+  // No command is a usage error, so a script that forgot its argument fails instead of printing help and passing.
+  if (command === undefined) {
+    io.stderr(`paasport: missing command\n\n${mainHelp}`);
+    return 2;
+  }
   const spec = argSpecs[command];
   if (!spec) {
-    io.stderr(`paasport: unknown command "${command}"\n\n${mainHelp}`);
+    const near = closest(command, [...Object.keys(argSpecs), ...SERVER_COMMANDS, 'help']);
+    io.stderr(
+      `paasport: unknown command "${command}"${near ? ` (did you mean "${near}"?)` : ''}\n\n${mainHelp}`,
+    );
     return 2;
   }
   try {
@@ -127,12 +139,31 @@ function generateCommand(
   const { files, warnings, errors } = generate(loaded.model, targets);
   for (const w of warnings) io.stderr(`${formatWarning(w)}\n`);
   if (errors.length > 0) return reportTargetErrors(file, errors, io);
-  let changed = 0;
-  for (const f of files) {
+  const planned = files.map((f) => {
     const path = resolve(outDir, f.path);
     const current = existsSync(path) ? readFileSync(path) : undefined;
     const content = current && f.merge ? f.merge(current.toString('utf8')) : f.content;
     const wanted = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content);
+    return { f, path, current, content, wanted };
+  });
+  if (!flags.has('check') && !flags.has('force')) {
+    const specPath = loaded.model.specPath;
+    const foreign = planned.flatMap(({ f, current, content }) => {
+      // Merged files (f.merge) are meant to update a file the user owns.
+      if (!current || f.merge || typeof content !== 'string' || current.equals(Buffer.from(content, 'utf8')))
+        return [];
+      const why = foreignReason(current.toString('utf8'), content, specPath);
+      return why ? [`  ${f.path} (${why})`] : [];
+    });
+    if (foreign.length > 0) {
+      io.stderr(
+        `paasport generate: ${foreign.length} existing file${foreign.length === 1 ? ' was' : 's were'} not generated from ${specPath}:\n${foreign.join('\n')}\nNothing was written. Generate into another directory (--out <dir>) or pass --force to overwrite them.\n`,
+      );
+      return 1;
+    }
+  }
+  let changed = 0;
+  for (const { f, path, current, content, wanted } of planned) {
     if (current?.equals(wanted)) continue;
     changed++;
     if (flags.has('check')) {
