@@ -1,23 +1,28 @@
 # paasport server image: multi-stage build, production dependencies only, non-root, healthcheck without curl.
 # Build: docker build -t paasport .   Run: docker run -p 3000:3000 paasport
+# Node 26 is the active LTS line; the code is also tested on Node 20.19+ (package.json engines).
+ARG NODE_IMAGE=node:26-alpine3.23
 
-FROM node:20-alpine AS build
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json ./
+COPY tsconfig*.json ./
 COPY scripts ./scripts
 COPY src ./src
 RUN npm run build
 
-FROM node:20-alpine AS deps
+FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
+COPY scripts/runtime-manifest.mjs ./scripts/
+# The package lists the server's dependencies as optional peers (the generator and client stay light);
+# the image turns them into plain dependencies and installs their locked versions, without dev tools.
+RUN node scripts/runtime-manifest.mjs package.json && npm install --omit=dev --no-audit --no-fund
 
-FROM node:20-alpine AS runtime
-# pg_dump/pg_restore for `paasport backup` and `restore`; version 17 tools handle servers from 9.2 to 17.
-RUN apk add --no-cache postgresql17-client
+FROM ${NODE_IMAGE} AS runtime
+# pg_dump/pg_restore for `paasport backup` and `restore`; version 18 tools handle servers from 9.2 to 18.
+RUN apk add --no-cache postgresql18-client
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
@@ -25,7 +30,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-COPY package.json ./
+COPY --from=deps /app/package.json ./
 RUN mkdir -p /data && chown node:node /data && ln -s /app/dist/cli.js /usr/local/bin/paasport && chmod +x /app/dist/cli.js
 USER node
 EXPOSE 3000

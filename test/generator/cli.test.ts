@@ -76,7 +76,7 @@ describe('paasport CLI (generator half)', () => {
     const spec = join(repoRoot, 'test/fixtures/specs/postgres-only.yaml');
     const first = await run('generate', spec, '--out', 'out', '--target', 'compose,coolify');
     assert.equal(first.code, 0);
-    assert.deepEqual(readdirSync(join(dir, 'out')).sort(), ['docker-compose.yaml', 'templates']);
+    assert.deepEqual(readdirSync(join(dir, 'out')).sort(), ['docker-compose.coolify.yaml', 'templates']);
     const minimal = await run(
       'generate',
       join(repoRoot, 'test/fixtures/specs/minimal.yaml'),

@@ -152,7 +152,7 @@ describe('coolify v2: features', () => {
     const g = generateApp(loadApp('test/fixtures/specs/fastapi-template.yaml'), [coolifyTarget]);
     assert.deepEqual(g.errors, []);
     assertFeature(g, 'warnings', 'coolify: coolify.template');
-    const git = parse(file(g, 'docker-compose.yaml')) as Compose;
+    const git = parse(file(g, 'docker-compose.coolify.yaml')) as Compose;
     assert.deepEqual(git.services['fastapi-template']!.build, {
       context: './backend',
       dockerfile: 'Dockerfile',

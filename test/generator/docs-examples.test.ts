@@ -59,7 +59,7 @@ function checkOutputs(g: Generated, v1: boolean): void {
   for (const f of g.files) {
     if (typeof f.content !== 'string') continue;
     const composeLike =
-      f.path === 'docker-compose.yaml' ||
+      f.path === 'docker-compose.coolify.yaml' ||
       /^templates\/(compose|coolify|swarm)\/.*\.ya?ml$/.test(f.path) ||
       f.path.endsWith('.stack.yml');
     if (composeLike) {

@@ -49,7 +49,7 @@ describe('coolify', () => {
       const model = loadModel(c.spec);
       const { files } = generateCase(c.spec, [coolifyTarget]);
       const template = fileText(files, `templates/coolify/${model.name}.yaml`);
-      const git = fileText(files, 'docker-compose.yaml');
+      const git = fileText(files, 'docker-compose.coolify.yaml');
       assertCompose(template, 'template');
       assertCompose(git, 'git compose');
       assert.deepEqual(checkCoolifyTemplate(model.name, template), []);

@@ -23,6 +23,23 @@ export function parseDockerfile(text: string): Instruction[] {
     });
 }
 
+/** `COPY tsconfig*.json ./`: a `*` in the last segment of a source matches names in its folder. */
+function expandGlob(base: string, src: string): string[] {
+  const slash = src.lastIndexOf('/');
+  const dir = slash < 0 ? '' : src.slice(0, slash);
+  const name = src.slice(slash + 1);
+  if (!name.includes('*')) return [src];
+  const pattern = new RegExp(
+    `^${name
+      .split('*')
+      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
+  return readdirSync(join(base, dir))
+    .filter((n) => pattern.test(n))
+    .map((n) => (dir ? `${dir}/${n}` : n));
+}
+
 export function dockerignoreFilter(context: string): (rel: string) => boolean {
   const file = join(context, '.dockerignore');
   const rules = existsSync(file)
@@ -102,7 +119,7 @@ export function replayDockerfile(context: string, work: string): Replay {
         const from = /--from=(\S+)/.exec(args)?.[1];
         const parts = args.replace(/--\S+/g, '').trim().split(/\s+/);
         const dest = parts.pop()!;
-        for (const src of parts) {
+        for (const src of parts.flatMap((p) => expandGlob(from ? stages.get(from)! : context, p))) {
           const base = from ? stages.get(from)! : context;
           const source = from ? join(base, src) : join(context, src);
           const target = dest.endsWith('/') ? join(at(dest), src.split('/').pop()!) : at(dest);
@@ -136,6 +153,9 @@ export function replayDockerfile(context: string, work: string): Replay {
         healthcheck = m ? execForm(m[1]!) : null;
         break;
       }
+      case 'ARG':
+        // Build arguments only choose the base image, which a host replay does not use.
+        break;
       case 'USER':
         user = args;
         break;

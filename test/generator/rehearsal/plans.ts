@@ -86,7 +86,7 @@ export function rehearsals(app: string): Rehearsal[] {
     caprover('caprover', `${app}.yml`),
     caprover('caprover-cluster', `${app}-cluster.yml`),
     coolify('coolify', `templates/coolify/${app}.yaml`, 'one-click'),
-    coolify('coolify-git', 'docker-compose.yaml', 'Git repository (Docker Compose build pack)'),
+    coolify('coolify-git', 'docker-compose.coolify.yaml', 'Git repository (Docker Compose build pack)'),
     {
       key: 'railway',
       name: 'Railway .railway/railway.ts',

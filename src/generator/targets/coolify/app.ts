@@ -1,5 +1,5 @@
 // Coolify for a v2 app: the one-click service template (templates/coolify/<name>.yaml: images only, header
-// comments, magic variables) and the root docker-compose.yaml of Coolify's Docker Compose build pack (builds
+// comments, magic variables) and the root docker-compose.coolify.yaml of Coolify's Docker Compose build pack (builds
 // from the repository), plus install notes. Both stay plain Compose Spec: no Coolify-only keys.
 import type { App } from '../../model/app.js';
 import { bundled } from '../../model/resource.js';
@@ -132,11 +132,11 @@ export function emitCoolifyApp(app: App): EmitResult {
     {
       header: [
         notice,
-        "For Coolify's Docker Compose build pack (deploy from Git); not for plain docker compose.",
+        "For Coolify's Docker Compose build pack (deploy from Git): set its Docker Compose Location to /docker-compose.coolify.yaml.",
       ],
     },
   );
-  files.push({ path: 'docker-compose.yaml', content: git });
+  files.push({ path: 'docker-compose.coolify.yaml', content: git });
   const readme = notes(app);
   if (readme) files.push({ path: `templates/coolify/${app.name}.md`, content: readme });
   return report.result(files);

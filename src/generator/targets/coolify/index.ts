@@ -1,5 +1,5 @@
 // Coolify: the one-click service template (templates/coolify/<name>.yaml, image-based, header comments, magic
-// SERVICE_* variables) and a root docker-compose.yaml for Coolify's "Docker Compose" build pack from Git.
+// SERVICE_* variables) and a root docker-compose.coolify.yaml for Coolify's "Docker Compose" build pack from Git.
 import type { AppModel } from '../../model/app-model.js';
 import { generatedNotice, renderYaml } from '../../render/text.js';
 import { appSecrets, usesOutput } from '../shared/env.js';
@@ -115,13 +115,13 @@ function emit(model: AppModel): EmitResult {
   const git = renderYaml(buildStack(model, flavor(model, true)), {
     header: [
       notice,
-      "For Coolify's Docker Compose build pack (deploy from Git); not for plain docker compose.",
+      "For Coolify's Docker Compose build pack (deploy from Git): set its Docker Compose Location to /docker-compose.coolify.yaml.",
     ],
   });
   return {
     files: [
       { path: `templates/coolify/${model.name}.yaml`, content: template },
-      { path: 'docker-compose.yaml', content: git },
+      { path: 'docker-compose.coolify.yaml', content: git },
     ],
     warnings: warnings(model),
   };
@@ -129,7 +129,7 @@ function emit(model: AppModel): EmitResult {
 
 export const coolifyTarget: Target = {
   name: 'coolify',
-  description: 'Coolify service template and a root docker-compose.yaml for Coolify Git deploys',
+  description: 'Coolify service template and a root docker-compose.coolify.yaml for Coolify Git deploys',
   emit,
   emitApp: emitCoolifyApp,
 };
