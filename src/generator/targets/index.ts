@@ -4,7 +4,10 @@ import { caproverTarget } from './caprover/index.js';
 import { captainDefinitionTarget } from './captain-definition/index.js';
 import { composeTarget } from './compose/index.js';
 import { coolifyTarget } from './coolify/index.js';
+import { dokployTarget } from './dokploy/index.js';
+import { portainerTarget } from './portainer/index.js';
 import { railwayTarget } from './railway/index.js';
+import { renderTarget } from './render/index.js';
 import { swarmTarget } from './swarm/index.js';
 import type { Target } from './target.js';
 
@@ -15,6 +18,9 @@ export const allTargets: readonly Target[] = [
   railwayTarget,
   composeTarget,
   swarmTarget,
+  dokployTarget,
+  portainerTarget,
+  renderTarget,
 ];
 
 export function targetNamed(name: string): Target | undefined {
