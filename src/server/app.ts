@@ -11,6 +11,7 @@ import type { Deps } from './deps.js';
 import { createFiles } from './files/index.js';
 import { errorMiddleware, notFoundHandler } from './http/errors.js';
 import { accessLog, corsFromAllowlist, requestContext } from './http/middleware.js';
+import { clientScriptRouter } from './http/routes/client-script.js';
 import { healthRouter } from './http/routes/health.js';
 import { tokensRouter } from './http/routes/tokens.js';
 import { Gateway } from './ws/gateway.js';
@@ -56,6 +57,7 @@ export function createApp(deps: Deps): App {
   app.use(express.json({ limit: env.BODY_LIMIT }));
   app.use(healthRouter(deps));
 
+  app.use(clientScriptRouter(log));
   app.use(tokensRouter(auth));
   app.use(channels.router);
   gateway.route('/v1/ws', channels.wsRoute);

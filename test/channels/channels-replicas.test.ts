@@ -13,7 +13,7 @@ import {
   startServerProcess,
   uid,
 } from '../helpers/services.js';
-import { type Api, api, type Frame, offsets, range, WsClient } from '../helpers/ws-client.js';
+import { type Api, api, type Frame, offsets, range, refusedWith, WsClient } from '../helpers/ws-client.js';
 
 const KEY = `key-${uid(12)}`;
 
@@ -194,7 +194,9 @@ describe('channels across replicas', () => {
     const limited = await http[2]?.get('/v1/channels/rl-1', t1);
     assert.equal(limited?.status, 429);
     assert.ok(Number(limited?.headers.get('retry-after')) >= 1);
-    await assert.rejects(connect(1, t1), (err: { status?: number }) => err.status === 429);
+    const upgrade = await refusedWith(`${replicas[1]?.url.replace('http', 'ws')}/v1/ws?token=${t1}`);
+    assert.equal(upgrade.code, 4429);
+    assert.match(upgrade.reason, /^rate_limited \(retry after \d+ ms\): /);
 
     const t2 = await mint();
     const onA = await connect(0, t2); // 1

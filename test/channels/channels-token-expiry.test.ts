@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { TokenService } from '../../src/server/auth/tokens.js';
 import { startTestServer, type TestServer } from '../helpers/app.js';
 import { createTestDatabase, REDIS_URL, uid, until } from '../helpers/services.js';
-import { type Api, api, WsClient } from '../helpers/ws-client.js';
+import { type Api, api, refusedWith, WsClient } from '../helpers/ws-client.js';
 
 const KEY = `key-${uid(12)}`;
 const SECRET = `secret-${uid(16)}`;
@@ -89,11 +89,9 @@ describe('token expiry on open WebSocket connections', { concurrency: true }, ()
     assert.deepEqual([viaHttp.status, viaHttp.body.error?.code], [401, 'token_expired']);
     const history = await http.get(`/v1/channels/${channel}/messages`, a.token);
     assert.deepEqual([history.status, history.body.error?.code], [401, 'token_expired']);
-    await assert.rejects(connect(a.token), (err: { status?: number; body?: string }) => {
-      assert.equal(err.status, 401);
-      assert.equal(JSON.parse(err.body ?? '{}').error.code, 'token_expired');
-      return true;
-    });
+    const refused = await refusedWith(`${wsUrl}?token=${encodeURIComponent(a.token)}`);
+    assert.equal(refused.code, 4001);
+    assert.match(refused.reason, /^token_expired: /);
     const stored = await http.get(`/v1/channels/${channel}/messages`);
     assert.deepEqual(
       stored.body.messages.map((m: { data: unknown }) => m.data),

@@ -154,3 +154,30 @@ export const offsets = (frames: Frame[]) => frames.map((f) => Number(f.offset));
 
 /** 1..n (or from..to) as an array. */
 export const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+/**
+ * Opens a socket the server is expected to refuse (it accepts, then closes at once with a 4xxx code and a
+ * reason) and resolves with that close; a frame, an HTTP refusal or no close within 10 s fails.
+ */
+export function refusedWith(url: string): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { perMessageDeflate: false });
+    const timer = setTimeout(() => {
+      ws.terminate();
+      reject(new Error(`no refusal from ${url} within 10 s`));
+    }, 10_000);
+    ws.on('message', (data) => reject(new Error(`expected a refusal, got a frame: ${String(data)}`)));
+    ws.once('unexpected-response', (_req, res) => {
+      clearTimeout(timer);
+      reject(new Error(`expected a refusal close, got HTTP ${res.statusCode}`));
+    });
+    ws.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    ws.once('close', (code, reason) => {
+      clearTimeout(timer);
+      resolve({ code, reason: reason.toString() });
+    });
+  });
+}

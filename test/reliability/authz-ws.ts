@@ -1,6 +1,6 @@
-// WebSocket side of the authorization matrix: opening a socket with a credential (refused upgrades give
-// their HTTP status) and subscribing on it, with the answer mapped to a status: `subscribed` is 200, an
-// error frame 401/403, a socket the server closes (a credential that expired while connected) 401.
+// WebSocket side of the authorization matrix: opening a socket with a credential (refused upgrades are
+// closed with 4000 + their HTTP status, 4001 for an expired token) and subscribing on it, with the answer
+// mapped to a status: `subscribed` is 200, an error frame 401/403, a socket the server closes by its code.
 import { WebSocket } from 'ws';
 
 type Answer = [status: number, code: string];
@@ -28,7 +28,7 @@ export function subscribeOn(ws: WebSocket, channel: string): Promise<Answer> {
     };
     const timer = setTimeout(() => done([0, 'no answer']), 10_000);
     if (ws.readyState !== WebSocket.OPEN) return done([401, 'closed by the server before subscribing']);
-    ws.on('close', (code) => done([401, `closed by the server (${code})`]));
+    ws.on('close', (code) => done([code > 4001 ? code - 4000 : 401, `closed by the server (${code})`]));
     ws.on('message', (raw) => {
       const f = JSON.parse(String(raw)) as { type: string; code?: string };
       if (f.type === 'subscribed') done([200, 'subscribed']);

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTestDatabase, startServerProcess, uid, until } from '../helpers/services.js';
-import { WsClient } from '../helpers/ws-client.js';
+import { refusedWith, WsClient } from '../helpers/ws-client.js';
 
 const KEY = `key-${uid(12)}`;
 
@@ -50,15 +50,9 @@ describe('drain readiness window', () => {
     const sawDrainingAt = Date.now();
     assert.equal(draining.status, 'draining');
 
-    const refused = await WsClient.connect(wsUrl).then(
-      (c) => {
-        c.close();
-        return undefined;
-      },
-      (err: { status?: number; body?: string }) => err,
-    );
-    assert.equal(refused?.status, 503, 'a new upgrade during the window is refused');
-    assert.match(refused?.body ?? '', /"code":"draining"/);
+    const refused = await refusedWith(wsUrl);
+    assert.equal(refused.code, 4503, 'a new upgrade during the window is refused');
+    assert.match(refused.reason, /^draining: /);
     assert.equal(closedAt, undefined, 'open sockets stay until the window ends');
 
     const { code } = await open.closed;

@@ -105,7 +105,9 @@ export class Session implements Peer {
         if ('error' in decision) return this.#fail(decision.error);
         if (!decision.allowed) {
           this.ctx.metrics.rateLimited.inc({ transport: 'ws' });
-          return this.#fail(rateLimited(decision.limit, decision.retryAfterMs, 'frames'));
+          // Named like any other answer, so a client can tell which publish or subscribe to retry.
+          const refused = rateLimited(decision.limit, decision.retryAfterMs, 'frames');
+          return this.#fail(refused, correlationOfData(data, isBinary));
         }
         this.#handle(data, isBinary);
       })

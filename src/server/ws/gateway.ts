@@ -1,17 +1,19 @@
 // WebSocket gateway on the HTTP server's port (`ws` in noServer mode): routes upgrades by path, authenticates
 // before accepting, enforces the per-replica connection cap and frame size, pings to find dead peers,
-// and closes every socket with 1012 ("restart, reconnect") when the replica drains. Refusals go through the
-// same toHttp mapping as every HTTP error.
+// and closes every socket with 1012 ("restart, reconnect") when the replica drains. A refused upgrade is accepted
+// and closed at once with a 4xxx code and a reason (refusal.ts), so browsers can read why; it is logged.
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { DomainError, internalError } from '../errors/domain-error.js';
 import { asDomainError, toHttp } from '../http/errors.js';
+import { redactUrl } from '../http/middleware.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import { refusalCode, refusalReason } from './refusal.js';
 
 export interface WsRoute<A = unknown> {
-  /** Runs before the upgrade is accepted; throw a DomainError to refuse it with that status. */
+  /** Runs before the upgrade is accepted; throw a DomainError to refuse it (closed with its refusal code). */
   authenticate(req: IncomingMessage, url: URL): Promise<A> | A;
   onConnection(ws: WebSocket, req: IncomingMessage, auth: A): void;
 }
@@ -26,6 +28,8 @@ export interface GatewayOptions {
 export const CLOSE_RESTART = 1012;
 /** Close code for a connection the server failed to set up. */
 export const CLOSE_INTERNAL = 1011;
+/** A refused socket whose peer does not answer the close frame is cut after this long. */
+const REFUSAL_LINGER_MS = 5000;
 
 export class Gateway {
   readonly wss: WebSocketServer;
@@ -61,7 +65,7 @@ export class Gateway {
     server.on('upgrade', (req, socket, head) => {
       this.#upgrade(req, socket, head).catch((err: unknown) => {
         this.log.error({ err }, 'websocket upgrade failed');
-        reject(socket, internalError(err));
+        this.#refuse(req, socket, head, internalError(err));
       });
     });
   }
@@ -75,20 +79,21 @@ export class Gateway {
         socket,
         new DomainError('route_not_found', `no WebSocket route at ${url.pathname}`, { status: 404 }),
       );
-    if (!this.#accepting)
-      return reject(socket, new DomainError('draining', 'server is restarting, reconnect', { status: 503 }));
+    if (!this.#accepting) {
+      const draining = new DomainError('draining', 'server is restarting, reconnect', { status: 503 });
+      return this.#refuse(req, socket, head, draining);
+    }
     if (this.wss.clients.size >= this.opts.maxConnections) {
-      return reject(
-        socket,
-        new DomainError('too_many_connections', 'connection limit of this replica reached', { status: 503 }),
-      );
+      const message = 'connection limit of this replica reached';
+      const full = new DomainError('too_many_connections', message, { status: 503 });
+      return this.#refuse(req, socket, head, full);
     }
     let auth: never;
     try {
       auth = (await route.authenticate(req, url)) as never;
     } catch (err) {
       const known = asDomainError(err);
-      if (known) return reject(socket, known);
+      if (known) return this.#refuse(req, socket, head, known);
       throw err;
     }
     if (socket.destroyed) return;
@@ -104,6 +109,25 @@ export class Gateway {
         this.log.error({ err }, 'websocket connection setup failed');
         ws.close(CLOSE_INTERNAL, 'internal error');
       }
+    });
+  }
+
+  /**
+   * Completes the handshake only to close with the refusal's code and reason: a browser sees the failed
+   * upgrade's HTTP status as a bare 1006. The socket never gets a session, and never counts as a connection.
+   */
+  #refuse(req: IncomingMessage, socket: Duplex, head: Buffer, err: DomainError): void {
+    const code = refusalCode(err);
+    const reason = refusalReason(err);
+    const level = err.code === 'internal' ? 'warn' : 'info';
+    this.log[level]({ code: err.code, close: code, url: redactUrl(req.url ?? '/') }, 'websocket refused');
+    if (socket.destroyed) return;
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.on('error', () => ws.terminate());
+      ws.close(code, reason);
+      const linger = setTimeout(() => ws.terminate(), REFUSAL_LINGER_MS);
+      linger.unref();
+      ws.once('close', () => clearTimeout(linger));
     });
   }
 
@@ -124,7 +148,7 @@ export class Gateway {
     }
   }
 
-  /** New upgrades get 503 `draining` from now on; open sockets stay until drain(). */
+  /** New upgrades are refused `draining` (close 4503) from now on; open sockets stay until drain(). */
   refuseNew(): void {
     this.#accepting = false;
   }
