@@ -1,10 +1,11 @@
-// Entry of the generator half of `paasport`: validate, generate (--check), targets, init. Returns exit codes:
-// 0 ok, 1 drift or failure, 2 invalid spec or usage. Only this module and cli/ touch the file system.
+// Entry of the generator half of `paasport`: validate, generate (--check), targets, init, import. Returns exit
+// codes: 0 ok, 1 drift or failure, 2 invalid spec or usage. Only this module and cli/ touch the file system.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type ArgSpec, parseArgs, UsageError } from './cli/args.js';
 import { foreignReason } from './cli/foreign-files.js';
 import { commandHelp, mainHelp } from './cli/help.js';
+import { importCommand } from './cli/import-command.js';
 import { defaultSpecFile, loadAnyFile } from './cli/load-spec.js';
 import { formatError, formatWarning, type GeneratedError, generate } from './generate.js';
 import { lineDiff } from './render/diff.js';
@@ -37,6 +38,7 @@ const argSpecs: Record<string, ArgSpec> = {
   },
   targets: { flags: ['help'], options: [], aliases: { '-h': '--help' } },
   init: { flags: ['help', 'force'], options: [], aliases: { '-h': '--help' } },
+  import: { flags: ['help'], options: ['out'], aliases: { '-h': '--help', '-o': '--out' } },
 };
 
 export async function runGeneratorCli(argv: string[], io: CliIo = processIo): Promise<number> {
@@ -72,6 +74,8 @@ export async function runGeneratorCli(argv: string[], io: CliIo = processIo): Pr
       case 'targets':
         for (const t of allTargets) io.stdout(`${t.name.padEnd(20)}${t.description}\n`);
         return 0;
+      case 'import':
+        return importCommand(args.positionals, args.options, io);
       default:
         return initCommand(args.positionals[0] ?? defaultSpecFile, args.flags.has('force'), io);
     }

@@ -9,6 +9,7 @@ Generator commands:
   generate --check <spec>   exit 1 with a diff when files on disk differ from what would be generated
   targets                   list the targets
   init [file]               write a commented starter spec (default paasport.yaml)
+  import <compose> [-o f]   turn a docker-compose file into a version 2 spec (stdout or -o file)
 
 Server commands:
   serve                     start the server
@@ -49,5 +50,19 @@ Lists the targets \`paasport generate --target\` accepts.
   init: `Usage: paasport init [file] [--force]
 
 Writes a commented starter spec (default paasport.yaml). Refuses to overwrite unless --force.
+`,
+  import: `Usage: paasport import [compose file] [-o <spec>]
+
+Turns a docker-compose file (default docker-compose.yml) into a version 2 spec. PostgreSQL, Redis (Valkey,
+KeyDB), MinIO and RabbitMQ services become resources and the other services' connection settings refer to
+them (\${resources.db.url}); other services become workloads (web with a published port, worker without, a
+one-shot service the release step) or generic service resources. Secret-looking values become generated
+secrets or installer inputs; \${VAR:-default} keeps its default, a variable without one becomes an input.
+What could not be mapped is printed to stderr and written, with the reason, at the top of the spec.
+
+Options:
+  -o, --out <spec>      write the spec to this file (default: print it to stdout)
+
+Exit codes: 0 a spec was written, 2 the compose file cannot be read or is not a compose file.
 `,
 };

@@ -1,0 +1,241 @@
+// Maps one compose value onto the spec: connection details of a resource become `${resources.<id>.<output>}`,
+// a localhost URL of the web service `${app.url}`, secret-looking values generated secrets or secret inputs,
+// `${VAR:-default}` its default, and a variable without a default an installer input.
+import type { EnvSpecValueV2, InputSpec, SecretSpec } from '../spec/types-v2.js';
+import type { Findings } from './findings.js';
+import { isVariable, pieces, soleVariable, type VariablePiece, withDefaults } from './interpolate.js';
+import type { ResourceInfo } from './resources.js';
+
+export interface ValueContext {
+  resources: ResourceInfo[];
+  findings: Findings;
+  inputs: Record<string, InputSpec>;
+  secrets: Record<string, SecretSpec>;
+  /** Host ports of the services that become web workloads, for `http://localhost:<port>` URLs. */
+  webPorts: number[];
+}
+
+type Part = keyof ResourceInfo['known'] | 'host' | 'port' | 'bucket';
+
+const kindWords: Record<string, RegExp> = {
+  postgres: /PG|POSTGRES|DB|DATABASE|SQL/,
+  redis: /REDIS|CACHE|VALKEY|KEYDB|QUEUE/,
+  amqp: /RABBIT|AMQP|MQ|BROKER/,
+  s3: /S3|MINIO|AWS|STORAGE|BUCKET|OBJECT/,
+};
+const secretName = /(PASSWORD|PASSWD|_PASS$|^PASS$|SECRET|TOKEN|SALT|_KEY$|^KEY$|PRIVATE|CREDENTIAL|COOKIE)/;
+const notSecret = /(KEY_ID$|PUBLIC_KEY$|_PUBLIC$|_FILE$|_PATH$|_ENABLED$)/;
+const outsideCredential =
+  /(SMTP|EMAIL|MAIL|LDAP|OIDC|OAUTH|CLIENT_SECRET|GOOGLE|GITHUB|MICROSOFT|STRIPE|SENTRY|OPENAI|API_KEY|AWS_|TWILIO|SLACK)/;
+
+const ref = (r: ResourceInfo, output: string) => `\${resources.${r.id}.${output}}`;
+/** Literal text in a spec string: only `${` is special there. */
+export const escapeText = (s: string) => s.replaceAll('${', '$${');
+
+export function envId(name: string): string {
+  const id = name
+    .toUpperCase()
+    .replace(/[^A-Z0-9_]/g, '_')
+    .replace(/^[^A-Z]+/, '');
+  return id || 'VALUE';
+}
+
+function label(id: string): string {
+  const words = id.toLowerCase().split('_').filter(Boolean).join(' ');
+  return (words.charAt(0).toUpperCase() + words.slice(1)).slice(0, 80) || id;
+}
+
+/** The value of env `name` in the spec. */
+export function mapEnvValue(
+  name: string,
+  raw: string | undefined,
+  where: string,
+  ctx: ValueContext,
+): EnvSpecValueV2 {
+  if (raw === undefined) {
+    return `\${inputs.${input(ctx, { variable: name, required: `${name} came from the host environment` })}}`;
+  }
+  const upper = name.toUpperCase();
+  const resource = resourceValue(upper, raw, ctx);
+  if (resource !== undefined) return resource;
+  const resolved = withDefaults(raw);
+  const sole = soleVariable(raw);
+  const app = appUrl(resolved, ctx);
+  if (app !== undefined) return app;
+  if (secretName.test(upper) && !notSecret.test(upper) && !/^(\/|true$|false$|\d{1,10}$)/.test(resolved)) {
+    return secretValue(upper, raw, resolved, sole, where, ctx);
+  }
+  if (sole && sole.default === '') {
+    return `\${inputs.${input(ctx, sole, false)}}`;
+  }
+  return interpolated(raw, ctx);
+}
+
+/** A compose string as a spec string: defaults kept, variables without one asked of the installer. */
+export function interpolated(raw: string, ctx: ValueContext): string {
+  return pieces(raw)
+    .map((p) => {
+      if (!isVariable(p)) return escapeText(p.text);
+      if (p.default !== undefined) return escapeText(p.default);
+      return `\${inputs.${input(ctx, p)}}`;
+    })
+    .join('');
+}
+
+function input(ctx: ValueContext, v: VariablePiece, required = true, secret = false): string {
+  const id = envId(v.variable);
+  const previous = ctx.inputs[id];
+  ctx.inputs[id] = {
+    label: previous?.label ?? label(id),
+    ...(v.required && !/ is required$/.test(v.required)
+      ? { description: `${v.required.slice(0, 398)}.`.replace(/\.\.$/, '.') }
+      : previous?.description
+        ? { description: previous.description }
+        : {}),
+    ...((previous?.required ?? false) || required ? {} : { required: false }),
+    ...(secret || previous?.secret ? { secret: true } : {}),
+  };
+  return id;
+}
+
+function secretValue(
+  name: string,
+  raw: string,
+  resolved: string,
+  sole: VariablePiece | undefined,
+  where: string,
+  ctx: ValueContext,
+): EnvSpecValueV2 {
+  if (sole && sole.default === '') return `\${inputs.${input(ctx, sole, false, true)}}`;
+  const fromOutside = outsideCredential.test(name) && (resolved === '' || sole?.default === undefined);
+  if (fromOutside || (sole === undefined && resolved !== raw && pieces(raw).some(isVariable))) {
+    const parts = pieces(raw);
+    if (parts.length === 1 && sole) return `\${inputs.${input(ctx, sole, true, true)}}`;
+    return interpolated(raw, ctx);
+  }
+  const id = envId(sole?.variable ?? name);
+  const hex = /^[0-9a-fA-F]+$/.test(resolved) && resolved.length >= 16;
+  const length = hex ? Math.min(128, resolved.length) : 64;
+  if (!ctx.secrets[id]) {
+    ctx.secrets[id] = { format: 'hex', length };
+    ctx.findings.change(
+      where,
+      resolved
+        ? 'its literal value becomes a secret each target generates'
+        : `\${${sole?.variable}} becomes a secret each target generates`,
+    );
+  }
+  return `\${secrets.${id}}`;
+}
+
+function appUrl(resolved: string, ctx: ValueContext): string | undefined {
+  const m = /^https?:\/\/(localhost|127\.0\.0\.1)(?::(\d+))?(\/[^\s]*)?$/.exec(resolved);
+  if (!m || ctx.webPorts.length === 0) return undefined;
+  if (m[2] !== undefined && !ctx.webPorts.includes(Number(m[2]))) return undefined;
+  const path = m[3] && m[3] !== '/' ? m[3] : '';
+  return `\${app.url}${escapeText(path)}`;
+}
+
+function resourceValue(name: string, raw: string, ctx: ValueContext): EnvSpecValueV2 | undefined {
+  const sole = soleVariable(raw);
+  if (sole) {
+    for (const r of ctx.resources) {
+      for (const [part, k] of Object.entries(r.known)) {
+        if (k?.variable === sole.variable) return ref(r, part);
+      }
+    }
+  }
+  const resolved = withDefaults(raw);
+  const url = urlValue(resolved, ctx);
+  if (url !== undefined) return url;
+  const part = partOf(name);
+  // A user or password may equal a host name (`minio`/`minio`): the name of the variable decides.
+  const credential = part !== undefined && part !== 'port';
+  for (const r of ctx.resources) {
+    if (credential) break;
+    if (r.hosts.has(resolved)) return ref(r, 'host');
+    const hp = /^([^:/\s]+):(\d+)$/.exec(resolved);
+    if (hp && r.hosts.has(hp[1] as string)) {
+      return `${ref(r, 'host')}:${Number(hp[2]) === r.port ? ref(r, 'port') : hp[2]}`;
+    }
+  }
+  if (!part || resolved === '') return undefined;
+  for (const r of ctx.resources) {
+    const words = kindWords[r.kind] ?? new RegExp(r.id.toUpperCase().replace(/-/g, '_'));
+    if (!words.test(name)) continue;
+    const p: Part =
+      r.kind === 's3'
+        ? part === 'password'
+          ? 'secretKey'
+          : part === 'username'
+            ? 'accessKeyId'
+            : part
+        : part;
+    if (p === 'port' && resolved === String(r.port) && r.kind !== 'service') return ref(r, 'port');
+    if (p === 'bucket' && r.kind === 's3') {
+      if (!r.spec.bucket && /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(resolved)) r.spec.bucket = resolved;
+      if (r.spec.bucket === resolved) return ref(r, 'bucket');
+    }
+    if (p in r.known && r.known[p as keyof ResourceInfo['known']]?.literal === resolved) return ref(r, p);
+  }
+  return undefined;
+}
+
+function partOf(name: string): Part | undefined {
+  if (/BUCKET/.test(name)) return 'bucket';
+  if (/PASS|SECRET|AUTH/.test(name)) return 'password';
+  if (/ACCESS_KEY_ID$|ACCESS_KEY$/.test(name)) return 'username';
+  if (/USER|LOGIN/.test(name)) return 'username';
+  if (/VHOST$/.test(name)) return 'vhost';
+  if (/PORT$/.test(name)) return 'port';
+  if (/(^|_)(DB|DATABASE|NAME|DBNAME)$/.test(name)) return 'database';
+  return undefined;
+}
+
+const schemes: Record<string, RegExp> = {
+  postgres: /^postgres(ql)?(\+[a-z0-9]+)?:$/,
+  redis: /^rediss?:$/,
+  amqp: /^amqps?:$/,
+  s3: /^https?:$/,
+};
+
+function urlValue(resolved: string, ctx: ValueContext): EnvSpecValueV2 | undefined {
+  let url: URL;
+  try {
+    url = new URL(resolved);
+  } catch {
+    return undefined;
+  }
+  const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
+  for (const r of ctx.resources) {
+    if (local && r.kind === 's3' && r.published.includes(Number(url.port))) {
+      r.spec.public = true;
+      return ref(r, 'publicEndpoint');
+    }
+    if (!r.hosts.has(url.hostname)) continue;
+    const path = url.pathname === '/' ? '' : url.pathname;
+    if (r.kind === 'service' || !schemes[r.kind]?.test(url.protocol)) {
+      const port = url.port === '' ? '' : `:${Number(url.port) === r.port ? ref(r, 'port') : url.port}`;
+      return `${url.protocol}//${ref(r, 'host')}${port}${escapeText(path + url.search)}`;
+    }
+    if (r.kind === 's3') return `${ref(r, 'endpoint')}${escapeText(path)}`;
+    if (r.kind === 'postgres') {
+      const db = decodeURIComponent(path.slice(1));
+      const user = decodeURIComponent(url.username);
+      if (!r.spec.database && /^[a-z_][a-z0-9_]{0,62}$/.test(db)) r.spec.database = db;
+      if (!r.spec.username && /^[a-z_][a-z0-9_]{0,62}$/.test(user)) r.spec.username = user;
+    }
+    const scheme = url.protocol.slice(0, -1);
+    const query = Object.fromEntries(url.searchParams);
+    const standard = scheme === 'postgresql' || scheme === 'redis' || scheme === 'amqp';
+    const tail = r.kind === 'redis' && /^\/\d+$/.test(path) ? path : '';
+    if (standard && Object.keys(query).length === 0) return `${ref(r, 'url')}${tail}`;
+    if (tail) return `${ref(r, 'url')}${tail}`;
+    return {
+      from: `resources.${r.id}.url`,
+      ...(standard ? {} : { scheme }),
+      ...(Object.keys(query).length > 0 ? { query } : {}),
+    };
+  }
+  return undefined;
+}
