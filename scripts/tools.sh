@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Builds the pinned platform tools the tests use (MinIO, the docker compose plugin, helm) from source with
+# Builds the pinned platform tools the tests use (MinIO, the docker compose plugin, helm, actionlint) from source with
 # the Go module proxy into .tools/ (git-ignored). Idempotent: a tool whose pinned version is built is skipped.
+# `tools.sh centrifugo` builds only Centrifugo, a peer of `npm run bench` that CI never needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c   # github.com/minio/minio (RELEASE tags are not semver)
 COMPOSE_VERSION=v5.6.0                              # github.com/docker/compose/v5 (v5.7 needs Go 1.26.10)
 HELM_VERSION=v4.3.2                                 # helm.sh/helm/v4
+ACTIONLINT_VERSION=v1.7.12                          # github.com/rhysd/actionlint (checks the release workflow)
+CENTRIFUGO_VERSION=v6.9.1                           # github.com/centrifugal/centrifugo/v6 (bench peer only)
 
 TOOLS="$PWD/.tools"
 BIN="$TOOLS/bin"
@@ -44,14 +47,21 @@ build() {
   echo "tools: $name built in $((SECONDS - start)) s"
 }
 
+if [[ ${1:-} == centrifugo ]]; then
+  build centrifugo "$CENTRIFUGO_VERSION" github.com/centrifugal/centrifugo/v6 centrifugo
+  exit 0
+fi
+
 build minio "$MINIO_VERSION" github.com/minio/minio minio &
 p1=$!
 build compose "$COMPOSE_VERSION" github.com/docker/compose/v5//cmd docker-compose &
 p2=$!
 build helm "$HELM_VERSION" helm.sh/helm/v4/cmd/helm helm &
 p3=$!
+build actionlint "$ACTIONLINT_VERSION" github.com/rhysd/actionlint/cmd/actionlint actionlint &
+p4=$!
 fail=0
-for p in $p1 $p2 $p3; do wait "$p" || fail=1; done
+for p in $p1 $p2 $p3 $p4; do wait "$p" || fail=1; done
 [[ $fail == 0 ]] || { echo "tools: a build failed" >&2; exit 1; }
 
 # docker finds CLI plugins under $DOCKER_CONFIG/cli-plugins; tests point DOCKER_CONFIG at .tools/docker.
