@@ -186,6 +186,42 @@ describe('config', () => {
     assert.equal(strong.production, true);
   });
 
+  it('refuses default and example secrets in production, in every secret setting and URL password', () => {
+    const strong = { NODE_ENV: 'production', JWT_SECRET: 's'.repeat(32), API_KEYS: 'k'.repeat(24) };
+    const problems = problemsOf({
+      ...strong,
+      JWT_SECRET: 'dev-jwt-secret-change-me-please-now',
+      DATABASE_URL: 'postgres://paasport:postgres@db:5432/paasport',
+      REDIS_URL: 'redis://:secret@redis:6379',
+      S3_ENDPOINT: 'http://minio:9000',
+      S3_ACCESS_KEY: 'minioadmin',
+      S3_SECRET_KEY: 'minioadmin',
+    });
+    for (const name of ['JWT_SECRET', 'DATABASE_URL', 'REDIS_URL', 'S3_SECRET_KEY'])
+      assert.ok(
+        problems.some((p) => p.startsWith(`${name}: a default or example secret`)),
+        `${name} not refused: ${problems.join('; ')}`,
+      );
+    assert.ok(!problems.join('\n').includes('minioadmin'), 'a refused secret is echoed');
+    // Outside production, and with generated values, the same settings pass.
+    assert.doesNotThrow(() =>
+      loadConfig({
+        ...strong,
+        NODE_ENV: 'development',
+        S3_ENDPOINT: 'http://m',
+        S3_ACCESS_KEY: 'a',
+        S3_SECRET_KEY: 'minioadmin',
+      }),
+    );
+    assert.doesNotThrow(() =>
+      loadConfig({
+        ...strong,
+        DATABASE_URL: 'postgres://paasport:Zq8v1kRt0pWm3x@db:5432/paasport',
+        REDIS_URL: 'redis://redis:6379',
+      }),
+    );
+  });
+
   it('documents every setting, and the committed docs match the schema', () => {
     const md = renderConfigurationMd();
     for (const name of Object.keys(allSettings))

@@ -7,7 +7,7 @@ import { bool, bytes, duration, list, port, positiveInt, type SettingTable, url 
 export const coreSettings = {
   NODE_ENV: {
     group: 'Server',
-    doc: 'Runtime mode. `production` refuses to start without strong secrets (`JWT_SECRET`, `API_KEYS`).',
+    doc: 'Runtime mode. `production` refuses to start without strong secrets (`JWT_SECRET`, `API_KEYS`, Pusher app secrets) and with any default or example value in a secret setting or connection-URL password (`minioadmin`, `postgres`, `change-me`, ...).',
     default: 'development',
     schema: z.enum(['development', 'production', 'test']),
   },

@@ -1,6 +1,8 @@
 // Pure config loading: environment map in, typed Config out, or one ConfigError naming every bad variable.
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
+import { checkPusher } from './pusher.js';
+import { defaultSecretProblems } from './secret-strength.js';
 import { allSettings } from './sections.js';
 
 type Settings = typeof allSettings;
@@ -93,7 +95,11 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     }
   }
   // Cross-field rules run even when single fields failed, so one run reports every problem.
-  problems.push(...checkTogether(env as Env));
+  problems.push(
+    ...checkTogether(env as Env),
+    ...checkPusher(env as Env),
+    ...defaultSecretProblems(allSettings, env),
+  );
   if (problems.length > 0) throw new ConfigError(problems);
   return toConfig(env as Env);
 }
