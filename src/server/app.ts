@@ -14,6 +14,7 @@ import { accessLog, corsFromAllowlist, requestContext } from './http/middleware.
 import { clientScriptRouter } from './http/routes/client-script.js';
 import { healthRouter } from './http/routes/health.js';
 import { tokensRouter } from './http/routes/tokens.js';
+import { createPusher } from './pusher/index.js';
 import { Gateway } from './ws/gateway.js';
 
 export interface App {
@@ -54,6 +55,12 @@ export function createApp(deps: Deps): App {
   // Files stream their request bodies, so they are routed before the JSON parser could consume them.
   app.use(createFiles(deps, auth).router);
   startBackupScheduler(deps);
+  // Pusher's HTTP API signs the raw body (body_md5), so its router reads bodies itself, before the JSON parser.
+  const pusher = createPusher(deps, channels.context);
+  if (pusher) {
+    app.use(pusher.router);
+    gateway.route('/app/*', pusher.wsRoute);
+  }
   app.use(express.json({ limit: env.BODY_LIMIT }));
   app.use(healthRouter(deps));
 

@@ -4,6 +4,7 @@ import { channelSettings } from './channels.js';
 import { coreSettings } from './core.js';
 import { deadlineSettings } from './deadlines.js';
 import { fileSettings } from './files.js';
+import { pusherSettings } from './pusher.js';
 
 export const allSettings = {
   ...coreSettings,
@@ -11,6 +12,7 @@ export const allSettings = {
   ...channelSettings,
   ...fileSettings,
   ...backupSettings,
+  ...pusherSettings,
 };
 
 export type SettingName = keyof typeof allSettings;

@@ -53,8 +53,18 @@ export class Gateway {
     this.#pinger.unref();
   }
 
+  /** A path ending in `/*` serves every path under it (e.g. `/app/*` for `/app/{key}`). */
   route<A>(path: string, route: WsRoute<A>): void {
     this.#routes.set(path, route as WsRoute<never>);
+  }
+
+  #find(pathname: string): WsRoute<never> | undefined {
+    const exact = this.#routes.get(pathname);
+    if (exact) return exact;
+    for (const [path, route] of this.#routes)
+      if (path.endsWith('/*') && pathname.startsWith(path.slice(0, -1)) && pathname.length >= path.length)
+        return route;
+    return undefined;
   }
 
   get size(): number {
@@ -73,7 +83,7 @@ export class Gateway {
   async #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const route = this.#routes.get(url.pathname);
+    const route = this.#find(url.pathname);
     if (!route)
       return reject(
         socket,
