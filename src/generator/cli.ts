@@ -38,7 +38,7 @@ const argSpecs: Record<string, ArgSpec> = {
   },
   targets: { flags: ['help'], options: [], aliases: { '-h': '--help' } },
   init: { flags: ['help', 'force'], options: [], aliases: { '-h': '--help' } },
-  import: { flags: ['help'], options: ['out'], aliases: { '-h': '--help', '-o': '--out' } },
+  import: { flags: ['help'], options: ['out', 'repository'], aliases: { '-h': '--help', '-o': '--out' } },
 };
 
 export async function runGeneratorCli(argv: string[], io: CliIo = processIo): Promise<number> {

@@ -51,7 +51,7 @@ Lists the targets \`paasport generate --target\` accepts.
 
 Writes a commented starter spec (default paasport.yaml). Refuses to overwrite unless --force.
 `,
-  import: `Usage: paasport import [compose file] [-o <spec>]
+  import: `Usage: paasport import [compose file] [-o <spec>] [--repository <owner/name>]
 
 Turns a docker-compose file (default docker-compose.yml) into a version 2 spec. PostgreSQL, Redis (Valkey,
 KeyDB), MinIO and RabbitMQ services become resources and the other services' connection settings refer to
@@ -62,6 +62,9 @@ What could not be mapped is printed to stderr and written, with the reason, at t
 
 Options:
   -o, --out <spec>      write the spec to this file (default: print it to stdout)
+      --repository <owner/name>
+                        the app's GitHub repository, written as the spec's repository (Portainer
+                        loads its stack from there; Railway can build from it)
 
 Exit codes: 0 a spec was written, 2 the compose file cannot be read or is not a compose file.
 `,

@@ -15,6 +15,10 @@ export function importCommand(positionals: string[], options: Map<string, string
     throw new UsageError(`expected one <compose file> argument, got ${positionals.length}`);
   }
   const file = positionals[0] ?? defaultComposeFile;
+  const repository = options.get('repository')?.at(-1);
+  if (repository !== undefined && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) {
+    throw new UsageError(`--repository takes a GitHub owner/name, got "${repository}"`);
+  }
   let text: string;
   try {
     text = readFileSync(resolve(io.cwd, file), 'utf8');
@@ -24,7 +28,7 @@ export function importCommand(positionals: string[], options: Map<string, string
   }
   let imported: ReturnType<typeof importCompose>;
   try {
-    imported = importCompose(text, resolve(io.cwd, file));
+    imported = importCompose(text, resolve(io.cwd, file), repository ? { repository } : {});
   } catch (err) {
     if (!(err instanceof ComposeError)) throw err;
     io.stderr(`paasport import: ${file} ${err.message}\n`);

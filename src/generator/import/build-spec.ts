@@ -80,6 +80,7 @@ export function buildSpec(
     findings,
     inputs,
     secrets,
+    appName,
     webPorts: apps
       .filter((s) => roles.get(s.name) === 'web')
       .flatMap((s) => s.ports.map((p) => p.published ?? p.target)),
@@ -134,7 +135,7 @@ export function buildSpec(
       w.build = { context, ...(s.build.dockerfile ? { dockerfile: s.build.dockerfile } : {}) };
     }
     Object.assign(w, commands(s, at, ctx));
-    const env = environment(s, at, ctx);
+    const env = environment(s, at, preferring(ctx, s));
     if (env) w.env = env;
     const portMap = role === 'release' ? {} : ports(s, role as string);
     if (role === 'release' && s.ports.length > 0)
@@ -165,11 +166,13 @@ export function buildSpec(
   }
 
   dependencies(apps, roles, infos, probed, workloads, findings);
-  for (const s of compose.services) {
-    for (const key of s.other) {
-      const reason = unmappedKeys[key] ?? `the spec has no ${key}`;
-      findings.skip(`services.${s.name}.${key}`, reason);
-    }
+  // One line per key, naming every service that has it (`networks` is often on all of them).
+  const owners = new Map<string, string[]>();
+  for (const s of compose.services)
+    for (const key of s.other) owners.set(key, [...(owners.get(key) ?? []), s.name]);
+  for (const [key, names] of owners) {
+    const where = names.length === 1 ? `services.${names[0]}` : `services.{${names.join(',')}}`;
+    findings.skip(`${where}.${key}`, unmappedKeys[key] ?? `the spec has no ${key}`);
   }
   const env = hoistEnv(workloads);
   const n = (count: number, what: string) => `${count} ${what}${count === 1 ? '' : 's'}`;
@@ -184,6 +187,14 @@ export function buildSpec(
     ...(Object.keys(inputs).length > 0 ? { inputs } : {}),
     ...(Object.keys(secrets).length > 0 ? { secrets } : {}),
   };
+}
+
+/** The context with the resources this service depends on first: they win where a value matches several. */
+function preferring(ctx: ValueContext, s: ComposeService): ValueContext {
+  const order = s.dependsOn.map(([d]) => d);
+  const rank = (r: ResourceInfo) =>
+    order.includes(r.service.name) ? order.indexOf(r.service.name) : order.length;
+  return { ...ctx, resources: [...ctx.resources].sort((a, b) => rank(a) - rank(b)) };
 }
 
 function dependencies(

@@ -13,6 +13,7 @@ export interface ValueContext {
   secrets: Record<string, SecretSpec>;
   /** Host ports of the services that become web workloads, for `http://localhost:<port>` URLs. */
   webPorts: number[];
+  appName: string;
 }
 
 type Part = keyof ResourceInfo['known'] | 'host' | 'port' | 'bucket';
@@ -40,8 +41,15 @@ export function envId(name: string): string {
   return id || 'VALUE';
 }
 
+const acronyms = /^(smtp|url|uri|s3|api|id|db|tls|ssl|oidc|http|https|dns|ip|tz|jwt|ldap|aws|sso)$/;
+
 function label(id: string): string {
-  const words = id.toLowerCase().split('_').filter(Boolean).join(' ');
+  const words = id
+    .toLowerCase()
+    .split('_')
+    .filter(Boolean)
+    .map((w) => (acronyms.test(w) ? w.toUpperCase() : w))
+    .join(' ');
   return (words.charAt(0).toUpperCase() + words.slice(1)).slice(0, 80) || id;
 }
 
@@ -60,7 +68,7 @@ export function mapEnvValue(
   if (resource !== undefined) return resource;
   const resolved = withDefaults(raw);
   const sole = soleVariable(raw);
-  const app = appUrl(resolved, ctx);
+  const app = appUrl(resolved, ctx) ?? publicUrl(upper, raw, resolved, where, ctx);
   if (app !== undefined) return app;
   if (secretName.test(upper) && !notSecret.test(upper) && !/^(\/|true$|false$|\d{1,10}$)/.test(resolved)) {
     return secretValue(upper, raw, resolved, sole, where, ctx);
@@ -134,6 +142,20 @@ function appUrl(resolved: string, ctx: ValueContext): string | undefined {
   if (m[2] !== undefined && !ctx.webPorts.includes(Number(m[2]))) return undefined;
   const path = m[3] && m[3] !== '/' ? m[3] : '';
   return `\${app.url}${escapeText(path)}`;
+}
+
+// The app's own public URL under a name apps commonly read it from (`PUBLIC_URL`, `<APP>_URL`), left for the
+// operator to set: a variable, or `${SCHEME}://${DOMAIN}` built from two.
+const urlNames = /^((APP|SERVER|PUBLIC|BASE|SITE|ROOT|EXTERNAL|WEB|FRONTEND)_URL|URL|NEXTAUTH_URL)$/;
+
+function publicUrl(name: string, raw: string, resolved: string, where: string, ctx: ValueContext) {
+  if (ctx.webPorts.length === 0) return undefined;
+  if (!urlNames.test(name) && name !== `${envId(ctx.appName)}_URL`) return undefined;
+  const vars = pieces(raw).filter(isVariable);
+  if (vars.length === 0 || (resolved !== '' && resolved !== '://')) return undefined;
+  const names = vars.map((v) => `\${${v.variable}}`).join(' and ');
+  ctx.findings.change(where, `${names}: the app's public URL, \${app.url}, which each target knows`);
+  return '${app.url}';
 }
 
 function resourceValue(name: string, raw: string, ctx: ValueContext): EnvSpecValueV2 | undefined {
@@ -225,10 +247,13 @@ function urlValue(resolved: string, ctx: ValueContext): EnvSpecValueV2 | undefin
       if (!r.spec.database && /^[a-z_][a-z0-9_]{0,62}$/.test(db)) r.spec.database = db;
       if (!r.spec.username && /^[a-z_][a-z0-9_]{0,62}$/.test(user)) r.spec.username = user;
     }
-    const scheme = url.protocol.slice(0, -1);
+    // `postgres://` and `postgresql://` are one scheme to libpq-based clients: the plain output keeps the
+    // value whole, which every target can set (some only set whole outputs).
+    const scheme = url.protocol.slice(0, -1).replace(/^postgres$/, 'postgresql');
     const query = Object.fromEntries(url.searchParams);
     const standard = scheme === 'postgresql' || scheme === 'redis' || scheme === 'amqp';
-    const tail = r.kind === 'redis' && /^\/\d+$/.test(path) ? path : '';
+    // Database 0 is Redis's default: the URL without it is the same connection.
+    const tail = r.kind === 'redis' && /^\/\d+$/.test(path) && path !== '/0' ? path : '';
     if (standard && Object.keys(query).length === 0) return `${ref(r, 'url')}${tail}`;
     if (tail) return `${ref(r, 'url')}${tail}`;
     return {

@@ -27,11 +27,24 @@ export function appName(file: string, composeName: string | undefined): string {
   return idOf(generic ? basename(dirname(file)) || 'app' : base);
 }
 
+export interface ImportOptions {
+  /** GitHub `owner/name` of the app (Portainer loads its stack from there; Railway can build from it). */
+  repository?: string;
+}
+
 /** Throws ComposeError when the text is not a compose file. */
-export function importCompose(text: string, file: string): Imported {
+export function importCompose(text: string, file: string, options: ImportOptions = {}): Imported {
   const compose = parseCompose(text);
   const findings = new Findings();
-  const spec = buildSpec(compose, appName(file, compose.name), basename(file), findings);
+  const built = buildSpec(compose, appName(file, compose.name), basename(file), findings);
+  const { version, name, description, ...rest } = built;
+  const spec: AppSpecV2 = {
+    version,
+    name,
+    description,
+    ...(options.repository ? { repository: options.repository } : {}),
+    ...rest,
+  };
   const settled = settle(spec);
   return {
     spec,

@@ -75,9 +75,6 @@ const mapped = new Set([
   'hostname',
   'deploy',
   'stop_grace_period',
-  'networks',
-  'container_name',
-  'links',
 ]);
 
 export class ComposeError extends Error {}

@@ -44,7 +44,12 @@ export function settle(spec: AppSpecV2): Settled {
     const own: { accept: LossFeature[] } = { accept: [...lossFeatures] };
     options[target.name] = own;
     const floor = errorsOf(spec, target);
-    if (Array.isArray(floor)) continue;
+    if (Array.isArray(floor)) {
+      // The spec schema has no options for this target (yet): its errors stay as they are.
+      delete options[target.name];
+      settled.errors.push(...first.errors);
+      continue;
+    }
     // Keep only the losses whose acceptance removes an error.
     for (const loss of lossFeatures) {
       own.accept = own.accept.filter((l) => l !== loss);
