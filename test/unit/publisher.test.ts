@@ -9,12 +9,12 @@ import { Counter } from 'prom-client';
 import type { Delivery } from '../../src/server/channels/frames.js';
 import { validatePublish } from '../../src/server/channels/inputs.js';
 import { type Published, Publisher } from '../../src/server/channels/publisher.js';
-import type { Appended, AppendItem } from '../../src/server/channels/store.js';
+import type { Appended, AppendItem, ChannelItem } from '../../src/server/channels/store.js';
 import { createMemoryBus } from '../../src/server/drivers/bus/memory.js';
 import { DomainError } from '../../src/server/errors/domain-error.js';
 import { silentLogger } from '../../src/server/logger.js';
 
-/** One channel's messages as the append statement keeps them. */
+/** Messages as the append statement keeps them (these tests publish to one channel). */
 class StatementStore {
   readonly stored = new Map<string, Appended>();
   readonly statements: number[] = [];
@@ -23,7 +23,7 @@ class StatementStore {
 
   constructor(private readonly refuses: (item: AppendItem) => boolean = () => false) {}
 
-  async append(_channel: string, items: AppendItem[]): Promise<Appended[]> {
+  async appendMany(items: ChannelItem[]): Promise<Appended[]> {
     this.statements.push(items.length);
     await roundTrip();
     const outage = this.outages.shift();

@@ -1,10 +1,12 @@
-// HTTP API of the channels: publish (201 after commit, idempotent by id), history, channel info, window
-// count and presence. Every route resolves the caller, applies its rate limit, then checks its grant.
+// HTTP API of the channels: publish (201 after commit, idempotent by id; batches in batch-route.ts),
+// history, channel info, window count and presence. Every route resolves the caller, applies its rate
+// limit, then checks its grant.
 // Handlers only throw: errors reach the one error middleware (http/errors.ts).
 import { type Request, type RequestHandler, Router } from 'express';
 import type { Authenticator } from '../auth/authenticator.js';
 import { requirePublish, requireSubscribe, resolvePrincipal } from '../auth/http.js';
 import { invalidInput, rateLimited } from '../errors/domain-error.js';
+import { publishBatch } from './batch-route.js';
 import type { ChannelContext } from './context.js';
 import { messageJson } from './frames.js';
 import { checkChannel, preview, validatePublish } from './inputs.js';
@@ -58,6 +60,7 @@ export function rateLimit(ctx: Pick<ChannelContext, 'rateLimiter' | 'metrics'>):
 export function channelRouter(ctx: ChannelContext, auth: Authenticator): Router {
   const router = Router();
   router.use('/v1/channels', resolvePrincipal(auth), rateLimit(ctx));
+  router.post('/v1/publish-batch', resolvePrincipal(auth), rateLimit(ctx), publishBatch(ctx));
 
   router.post('/v1/channels/:channel/messages', async (req, res) => {
     const channel = channelOf(req);

@@ -1,7 +1,8 @@
-// Publishing: one queue per channel on this replica. While a statement is in flight, further publishes to
-// the channel gather and go in the next statement together, so a busy channel costs one round trip per
-// batch, and one connection's publishes keep their order. Committed messages are delivered locally and sent
-// to the other replicas as one bus payload. One message never decides the fate of the others in its batch.
+// Publishing with group commit: a few lanes per replica, each channel always in the same lane. While a lane's
+// statement is in flight, further publishes to any of its channels gather and go in its next statement
+// together, so many channels cost one round trip and one commit per batch, and one connection's publishes
+// keep their order. Committed messages are delivered locally and sent to the other replicas as one bus
+// payload per channel. One message never decides the fate of the others in its batch.
 import { randomUUID } from 'node:crypto';
 import type { Bus } from '../drivers/bus/index.js';
 import { isOutage } from '../drivers/outage.js';
@@ -11,9 +12,11 @@ import type { ChannelMetrics } from './channel-metrics.js';
 import type { FanOut } from './fanout.js';
 import { type Delivery, messageFrame } from './frames.js';
 import type { PublishInput } from './inputs.js';
-import type { Appended, AppendItem, ChannelStore } from './store.js';
+import type { Appended, ChannelItem, ChannelStore } from './store.js';
 
 const MAX_BATCH = 500;
+/** Statements in flight at once; fewer lanes make bigger batches, more lanes overlap round trips. */
+const LANES = 4;
 
 export interface Published {
   channel: string;
@@ -26,15 +29,15 @@ export interface Published {
 
 /** What the publisher uses of its collaborators (ChannelStore, FanOut, the bus, the metrics). */
 export interface PublisherDeps {
-  store: Pick<ChannelStore, 'append'>;
+  store: Pick<ChannelStore, 'appendMany'>;
   fanout: Pick<FanOut, 'local' | 'topic'>;
   bus: Pick<Bus, 'publish'>;
-  metrics: Pick<ChannelMetrics, 'published'>;
+  metrics: Pick<ChannelMetrics, 'published'> & Partial<Pick<ChannelMetrics, 'publishDuration'>>;
   log: Logger;
 }
 
 interface Pending {
-  item: AppendItem;
+  item: ChannelItem;
   resolve: (p: Published) => void;
   reject: (err: unknown) => void;
 }
@@ -57,7 +60,7 @@ function isItemError(err: unknown): boolean {
 }
 
 export class Publisher {
-  readonly #queues = new Map<string, Queue>();
+  readonly #lanes: Queue[] = Array.from({ length: LANES }, () => ({ items: [], running: false }));
   readonly #d: PublisherDeps;
 
   constructor(
@@ -74,67 +77,71 @@ export class Publisher {
   publish(input: PublishInput): Promise<Published> {
     return new Promise((resolve, reject) => {
       const { channel, data, id } = input;
-      const item = { id: id ?? randomUUID(), data, clientId: id !== undefined };
-      let queue = this.#queues.get(channel);
-      if (!queue) {
-        queue = { items: [], running: false };
-        this.#queues.set(channel, queue);
-      }
-      queue.items.push({ item, resolve, reject });
-      if (!queue.running) void this.#run(channel, queue);
+      const item = { channel, id: id ?? randomUUID(), data, clientId: id !== undefined };
+      const lane = this.#lanes[laneOf(channel)] as Queue;
+      const timer = this.#d.metrics.publishDuration?.startTimer();
+      const done = (p: Published) => {
+        timer?.();
+        resolve(p);
+      };
+      lane.items.push({ item, resolve: done, reject });
+      if (!lane.running) void this.#run(lane);
     });
   }
 
-  async #run(channel: string, queue: Queue): Promise<void> {
-    queue.running = true;
+  async #run(lane: Queue): Promise<void> {
+    lane.running = true;
     // Let the rest of this tick's publishes join the first batch.
     await new Promise<void>((r) => setImmediate(r));
-    while (queue.items.length > 0) {
-      const batch = queue.items.splice(0, MAX_BATCH);
+    while (lane.items.length > 0) {
+      const batch = lane.items.splice(0, MAX_BATCH);
       try {
-        await this.#commit(channel, groupById(batch));
+        await this.#commit(groupById(batch));
       } catch (err) {
-        // A bug past this point must not wedge the channel's queue; settled promises ignore this.
-        this.#d.log.error({ err, channel }, 'publish batch failed unexpectedly');
+        // A bug past this point must not wedge the lane; settled promises ignore this.
+        this.#d.log.error({ err }, 'publish batch failed unexpectedly');
         for (const p of batch) p.reject(err);
       }
     }
-    queue.running = false;
-    this.#queues.delete(channel);
+    lane.running = false;
   }
 
   /** Appends the groups in order. A statement refused for an item's content is split until that item is alone. */
-  async #commit(channel: string, groups: Group[]): Promise<void> {
+  async #commit(groups: Group[]): Promise<void> {
     let results: Appended[];
     try {
-      results = await this.#d.store.append(
-        channel,
-        groups.map((g) => g[0].item),
-      );
+      results = await this.#d.store.appendMany(groups.map((g) => g[0].item));
     } catch (err) {
       if (groups.length > 1 && isItemError(err)) {
         const half = Math.ceil(groups.length / 2);
-        await this.#commit(channel, groups.slice(0, half));
-        await this.#commit(channel, groups.slice(half));
+        await this.#commit(groups.slice(0, half));
+        await this.#commit(groups.slice(half));
         return;
       }
       const failure = isItemError(err) ? refused(err) : err;
-      if (failure !== err) this.#d.log.warn({ err, channel }, 'the database refused one message');
+      if (failure !== err) this.#d.log.warn({ err }, 'the database refused one message');
       for (const g of groups) for (const p of g) p.reject(failure);
       return;
     }
     // Settled before delivery: acks are sent from later microtasks, so they still follow the local frames.
+    const perChannel = new Map<string, Appended[]>();
     results.forEach((r, k) => {
       const [lead, ...retries] = groups[k] as Group;
+      const channel = lead.item.channel;
       const published = { channel, offset: r.offset, id: r.id, ts: r.ts, replayed: r.replayed };
       lead.resolve(published);
       for (const p of retries) p.resolve({ ...published, replayed: true });
+      const list = perChannel.get(channel);
+      if (list) list.push(r);
+      else perChannel.set(channel, [r]);
     });
-    try {
-      this.#deliver(channel, results);
-    } catch (err) {
-      // Committed is what counts: subscribers catch up from PostgreSQL (gap fill, resync, sweep).
-      this.#d.log.error({ err, channel }, 'delivering committed messages failed');
+    for (const [channel, list] of perChannel) {
+      try {
+        this.#deliver(channel, list);
+      } catch (err) {
+        // Committed is what counts: subscribers catch up from PostgreSQL (gap fill, resync, sweep).
+        this.#d.log.error({ err, channel }, 'delivering committed messages failed');
+      }
     }
   }
 
@@ -155,12 +162,20 @@ export class Publisher {
   }
 }
 
+/** A channel's lane: the same on every call, spread evenly over the lanes. */
+function laneOf(channel: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < channel.length; i++) h = Math.imul(h ^ channel.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % LANES;
+}
+
 function groupById(batch: Pending[]): Group[] {
   const groups = new Map<string, Group>();
   for (const p of batch) {
-    const group = groups.get(p.item.id);
+    const key = `${p.item.channel}\u0000${p.item.id}`;
+    const group = groups.get(key);
     if (group) group.push(p);
-    else groups.set(p.item.id, [p]);
+    else groups.set(key, [p]);
   }
   return [...groups.values()];
 }

@@ -11,45 +11,57 @@ export interface AppendItem {
   clientId: boolean;
 }
 
+/** An item of a statement that may span channels (group commit). */
+export interface ChannelItem extends AppendItem {
+  channel: string;
+}
+
 export interface Appended extends StoredMessage {
   /** The id existed already: this is the original message, nothing new was written. */
   replayed: boolean;
 }
 
 const UNIQUE_VIOLATION = '23505';
+/** Two replicas' statements locked the same channels rows in different orders; PostgreSQL aborted one. */
+const DEADLOCK = '40P01';
 
-// One statement, so one implicit transaction and one round trip: ids already stored are returned as they
-// are; the rest get the next offsets from the channels row, whose lock serialises publishers per channel.
-// Rows come back with their input position (n), so results match items as PostgreSQL saw them.
+// One statement, so one implicit transaction and one round trip, for items of any number of channels: ids
+// already stored are returned as they are; the rest of each channel get its next offsets from the channel's
+// row, whose lock serialises publishers per channel (rows are locked in name order, so statements of several
+// replicas do not deadlock). Rows come back with their input position (n), so results match items as
+// PostgreSQL saw them.
 const APPEND_SQL = `
 WITH input AS (
-  SELECT t.id, t.data, t.n FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(id, data, n)
+  SELECT t.channel, t.id, t.data, t.n
+  FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS t(channel, id, data, n)
 ), existing AS (
-  SELECT m.id, m."offset", m.data::text AS data, m.created_at FROM messages m
-  WHERE m.channel = $1 AND m.id = ANY($4::text[])
+  SELECT m.channel, m.id, m."offset", m.data::text AS data, m.created_at
+  FROM unnest($4::text[], $5::text[]) AS c(channel, id)
+  JOIN messages m ON m.channel = c.channel AND m.id = c.id
 ), fresh AS (
-  SELECT i.id, i.data, row_number() OVER (ORDER BY i.n) AS k FROM input i
-  WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.id = i.id)
+  SELECT i.channel, i.id, i.data, row_number() OVER (PARTITION BY i.channel ORDER BY i.n) AS k FROM input i
+  WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.channel = i.channel AND e.id = i.id)
 ), total AS (
-  SELECT count(*)::bigint AS n FROM fresh
+  SELECT f.channel, count(*)::bigint AS n FROM fresh f GROUP BY f.channel
 ), ch AS (
   INSERT INTO channels AS c (name, last_offset, count, last_at)
-  SELECT $1, total.n, total.n, date_trunc('milliseconds', clock_timestamp()) FROM total WHERE total.n > 0
+  SELECT t.channel, t.n, t.n, date_trunc('milliseconds', clock_timestamp()) FROM total t ORDER BY t.channel
   ON CONFLICT (name) DO UPDATE SET
     last_offset = c.last_offset + EXCLUDED.last_offset,
     count = c.count + EXCLUDED.count,
     last_at = GREATEST(EXCLUDED.last_at, c.last_at)
-  RETURNING c.last_offset, c.last_at
+  RETURNING c.name, c.last_offset, c.last_at
 ), ins AS (
   INSERT INTO messages (channel, "offset", id, data, created_at)
-  SELECT $1, ch.last_offset - total.n + fresh.k, fresh.id, fresh.data::json, ch.last_at
-  FROM fresh CROSS JOIN ch CROSS JOIN total
-  RETURNING id, "offset", created_at
+  SELECT f.channel, ch.last_offset - t.n + f.k, f.id, f.data::json, ch.last_at
+  FROM fresh f JOIN ch ON ch.name = f.channel JOIN total t ON t.channel = f.channel
+  RETURNING channel, id, "offset", created_at
 )
 SELECT i.n, ins.id, ins."offset", NULL::text AS data, ins.created_at, false AS replayed
-FROM ins JOIN input i ON i.id = ins.id
+FROM ins JOIN input i ON i.channel = ins.channel AND i.id = ins.id
 UNION ALL
-SELECT i.n, e.id, e."offset", e.data, e.created_at, true FROM existing e JOIN input i ON i.id = e.id`;
+SELECT i.n, e.id, e."offset", e.data, e.created_at, true
+FROM existing e JOIN input i ON i.channel = e.channel AND i.id = e.id`;
 
 interface Row {
   id: string;
@@ -103,20 +115,27 @@ const toMessage = (r: Row): StoredMessage => ({
 export class ChannelStore {
   constructor(private readonly db: Database) {}
 
+  /** Appends items of one channel in order; see appendMany. */
+  append(channel: string, items: AppendItem[]): Promise<Appended[]> {
+    return this.appendMany(items.map((i) => ({ ...i, channel })));
+  }
+
   /**
-   * Appends items in order and returns one result per item, in input order. Ids must be unique within
-   * the call. A concurrent insert of the same id elsewhere makes the statement fail as a whole; it is
-   * retried and then finds that message as existing.
+   * Appends items of any channels in one statement and returns one result per item, in input order; each
+   * channel's items take its next offsets in input order. (channel, id) pairs must be unique within the
+   * call. A concurrent insert of the same id elsewhere makes the statement fail as a whole; it is retried
+   * and then finds that message as existing.
    */
-  async append(channel: string, items: AppendItem[]): Promise<Appended[]> {
-    const clientIds = items.filter((i) => i.clientId).map((i) => i.id);
+  async appendMany(items: ChannelItem[]): Promise<Appended[]> {
+    const clients = items.filter((i) => i.clientId);
     for (let attempt = 0; ; attempt++) {
       try {
         const { rows } = await this.db.query<Row & { n: string }>(APPEND_SQL, [
-          channel,
+          items.map((i) => i.channel),
           items.map((i) => i.id),
           items.map((i) => i.data),
-          clientIds,
+          clients.map((i) => i.channel),
+          clients.map((i) => i.id),
         ]);
         const byPosition = new Map(rows.map((r) => [Number(r.n), r]));
         return items.map((item, k) => {
@@ -128,7 +147,8 @@ export class ChannelStore {
             : { ...message, data: item.data, replayed: false };
         });
       } catch (err) {
-        if ((err as { code?: string }).code !== UNIQUE_VIOLATION || attempt >= 2) throw err;
+        const code = (err as { code?: string }).code;
+        if ((code !== UNIQUE_VIOLATION && code !== DEADLOCK) || attempt >= 2) throw err;
       }
     }
   }
