@@ -76,6 +76,15 @@ export function mapEnvValue(
   if (sole && sole.default === '') {
     return `\${inputs.${input(ctx, sole, false)}}`;
   }
+  const unset = pieces(raw)
+    .filter(isVariable)
+    .filter((p) => p.default === undefined);
+  if (unset.length > 0 && !sole) {
+    // Text around a value the installer gives: the installer gives the whole value, which every target can set
+    // (some set an input only as a whole).
+    const description = `In the compose file: ${raw}`.slice(0, 399);
+    return `\${inputs.${input(ctx, { variable: name, required: description })}}`;
+  }
   return interpolated(raw, ctx);
 }
 
@@ -155,7 +164,7 @@ function publicUrl(name: string, raw: string, resolved: string, where: string, c
   if (vars.length === 0 || (resolved !== '' && resolved !== '://')) return undefined;
   const names = vars.map((v) => `\${${v.variable}}`).join(' and ');
   ctx.findings.change(where, `${names}: the app's public URL, \${app.url}, which each target knows`);
-  return '${app.url}';
+  return `\${app.url}`;
 }
 
 function resourceValue(name: string, raw: string, ctx: ValueContext): EnvSpecValueV2 | undefined {
@@ -172,7 +181,7 @@ function resourceValue(name: string, raw: string, ctx: ValueContext): EnvSpecVal
   if (url !== undefined) return url;
   const part = partOf(name);
   // A user or password may equal a host name (`minio`/`minio`): the name of the variable decides.
-  const credential = part !== undefined && part !== 'port';
+  const credential = part !== undefined && part !== 'port' && part !== 'host';
   for (const r of ctx.resources) {
     if (credential) break;
     if (r.hosts.has(resolved)) return ref(r, 'host');
@@ -204,13 +213,17 @@ function resourceValue(name: string, raw: string, ctx: ValueContext): EnvSpecVal
 }
 
 function partOf(name: string): Part | undefined {
-  if (/BUCKET/.test(name)) return 'bucket';
-  if (/PASS|SECRET|AUTH/.test(name)) return 'password';
-  if (/ACCESS_KEY_ID$|ACCESS_KEY$/.test(name)) return 'username';
-  if (/USER|LOGIN/.test(name)) return 'username';
-  if (/VHOST$/.test(name)) return 'vhost';
-  if (/PORT$/.test(name)) return 'port';
-  if (/(^|_)(DB|DATABASE|NAME|DBNAME)$/.test(name)) return 'database';
+  // By the last word, so `AUTHENTIK_REDIS__HOST` is a host although it starts with AUTH.
+  const words = name.split('_').filter(Boolean);
+  const last = words.at(-1) ?? '';
+  if (words.includes('BUCKET')) return 'bucket';
+  if (/SECRET_(ACCESS_)?KEY$/.test(name) || /^(PASSWORD|PASS|PASSWD|AUTH|SECRET)$/.test(last))
+    return 'password';
+  if (/ACCESS_KEY(_ID)?$/.test(name) || /^(USER|USERNAME|LOGIN)$/.test(last)) return 'username';
+  if (last === 'VHOST') return 'vhost';
+  if (last === 'PORT') return 'port';
+  if (/^(HOST|HOSTNAME|SERVER|ADDR|ADDRESS)$/.test(last)) return 'host';
+  if (/^(DB|DATABASE|NAME|DBNAME)$/.test(last)) return 'database';
   return undefined;
 }
 
