@@ -2,6 +2,8 @@
 // no signals, no env: main.ts (or a test) owns those.
 import express, { type Express } from 'express';
 import helmet from 'helmet';
+import { consoleRouter } from './admin/console.js';
+import { createAdmin } from './admin/index.js';
 import { Authenticator } from './auth/authenticator.js';
 import { resolvePrincipal } from './auth/http.js';
 import { startBackupScheduler } from './backups/scheduler.js';
@@ -53,7 +55,8 @@ export function createApp(deps: Deps): App {
   // One shared rate limit per caller covers channels (inside their router), token minting and files.
   app.use(['/v1/tokens', '/v1/files'], resolvePrincipal(auth), channels.rateLimit);
   // Files stream their request bodies, so they are routed before the JSON parser could consume them.
-  app.use(createFiles(deps, auth).router);
+  const files = createFiles(deps, auth);
+  app.use(files.router);
   startBackupScheduler(deps);
   // Pusher's HTTP API signs the raw body (body_md5), so its router reads bodies itself, before the JSON parser.
   const pusher = createPusher(deps, channels.context);
@@ -66,6 +69,8 @@ export function createApp(deps: Deps): App {
 
   app.use(clientScriptRouter(log));
   app.use(tokensRouter(auth));
+  app.use(createAdmin(deps, auth, channels, files.service).router);
+  app.use(consoleRouter(config));
   app.use(channels.router);
   gateway.route('/v1/ws', channels.wsRoute);
 

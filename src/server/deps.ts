@@ -3,6 +3,7 @@
 import type { Config } from './config/load.js';
 import type { Bus } from './drivers/bus/index.js';
 import type { Database } from './drivers/database/index.js';
+import type { Health } from './drivers/health.js';
 import type { ObjectStore } from './drivers/object-store/index.js';
 import type { SharedState } from './drivers/shared-state/index.js';
 import type { Lifecycle } from './lifecycle.js';
@@ -19,4 +20,6 @@ export interface Deps {
   sharedState: SharedState;
   metrics: Metrics;
   lifecycle: Lifecycle;
+  /** Each dependency as its drivers last saw it (outages since start); absent in tests that build Deps by hand. */
+  health?: Health;
 }

@@ -108,7 +108,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     throw (failed as PromiseRejectedResult | undefined)?.reason ?? new Error('a driver failed to start');
   }
   registerPoolMetrics(metrics, db.pool);
-  const deps: Deps = { config, log, db, bus, sharedState, store, metrics, lifecycle };
+  const deps: Deps = { config, log, db, bus, sharedState, store, metrics, lifecycle, health };
 
   const app = createApp(deps);
   const server = createServer(app.express);

@@ -159,6 +159,25 @@ export function sharedStateContract(name: string, factory: () => Promise<SharedS
       );
     });
 
+    it('keeps a value until its TTL passes; setting it again replaces value and TTL', async () => {
+      const [a, b, missing] = [key(), key(), key()];
+      await state.setValue(a, 'first', 300);
+      await state.setValue(b, 'kept', 10_000);
+      assert.deepEqual(await state.getValues([a, missing, b]), ['first', null, 'kept']);
+      await state.setValue(a, 'second', 10_000);
+      await h.elapse(350);
+      assert.deepEqual(await state.getValues([a, b]), ['second', 'kept'], 'the new TTL applies');
+      await state.setValue(a, 'short', 200);
+      await h.elapse(250);
+      assert.deepEqual(await state.getValues([a, b]), [null, 'kept']);
+      assert.deepEqual(await state.getValues([]), []);
+      if (h.sibling) {
+        const sibling = await h.sibling();
+        opened.push(sibling);
+        assert.deepEqual(await sibling.getValues([b]), ['kept'], 'values are shared with other replicas');
+      }
+    });
+
     it('answers ping while open, and rejects every operation after close', async () => {
       await state.ping();
       const other = await factory();
@@ -171,6 +190,8 @@ export function sharedStateContract(name: string, factory: () => Promise<SharedS
         await assert.rejects(other.state.addMember(set, 'a', 'x', 1000));
         await assert.rejects(other.state.liveMembers(set));
         await assert.rejects(other.state.takeExpired(set));
+        await assert.rejects(other.state.setValue(set, 'x', 1000));
+        await assert.rejects(other.state.getValues([set]));
       } finally {
         await other.cleanup?.();
       }

@@ -15,18 +15,28 @@ export interface AuthConfig {
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
+
+/** Whether a verified client token was revoked (admin/revocations.ts). */
+export type RevocationCheck = (token: Principal) => Promise<boolean>;
+
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
 export class Authenticator {
   readonly tokens: TokenService;
   readonly #keys: { digest: Buffer; id: string }[];
   readonly #publicChannels: string[];
+  #revoked: RevocationCheck | undefined;
 
   constructor(cfg: AuthConfig) {
     this.tokens = new TokenService(cfg.jwtSecret);
     // Keys are compared as digests in constant time; the id (a digest prefix) is safe to log and rate-limit on.
     this.#keys = cfg.apiKeys.map((k) => ({ digest: sha256(k), id: sha256(k).toString('hex').slice(0, 12) }));
     this.#publicChannels = cfg.publicChannels;
+  }
+
+  /** From now on, every client token is also checked against the revocations. */
+  checkRevocations(check: RevocationCheck): void {
+    this.#revoked = check;
   }
 
   get hasPublicChannels(): boolean {
@@ -49,7 +59,11 @@ export class Authenticator {
 
   /** A client token only (an API key is not one): the `refresh` frame of WebSocket connections uses it. */
   async fromToken(token: string): Promise<Principal> {
-    return tokenPrincipal(await this.tokens.verify(token));
+    const principal = tokenPrincipal(await this.tokens.verify(token));
+    if (await this.#revoked?.(principal)) {
+      throw new HttpError(401, 'token_revoked', 'token has been revoked; get a new one');
+    }
+    return principal;
   }
 
   anonymous(ip: string): Principal {

@@ -9,6 +9,10 @@ export interface Principal {
   readonly id: string;
   /** The user id a token was minted for, if any. */
   readonly sub?: string;
+  /** A client token's id (JWT `jti`), by which it can be revoked. */
+  readonly jti?: string;
+  /** When a client token was issued (ms since the epoch, from `iat`). */
+  readonly issuedAt?: number;
   /** When a client token stops being valid (ms since the epoch); API keys and anonymous callers never expire. */
   readonly expiresAt?: number;
   /** API keys may publish anywhere, mint tokens and administer. */
@@ -41,10 +45,14 @@ export function tokenPrincipal(claims: {
   files?: FilePermission[];
   /** JWT `exp`: seconds since the epoch. */
   exp?: number;
+  /** JWT `iat`: seconds since the epoch. */
+  iat?: number;
 }): Principal {
   return {
     kind: 'token',
     id: `token:${claims.jti}`,
+    jti: claims.jti,
+    ...(claims.iat !== undefined ? { issuedAt: claims.iat * 1000 } : {}),
     ...(claims.sub !== undefined ? { sub: claims.sub } : {}),
     ...(claims.exp !== undefined ? { expiresAt: claims.exp * 1000 } : {}),
     admin: false,

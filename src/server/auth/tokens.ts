@@ -27,6 +27,8 @@ export interface TokenClaims {
   publish: string[];
   files?: FilePermission[];
   exp: number;
+  /** JWT `iat` (seconds since the epoch): a revocation by subject ends the tokens issued up to then. */
+  iat?: number;
 }
 
 export class TokenService {
@@ -74,6 +76,7 @@ export class TokenService {
         publish,
         ...(files !== undefined ? { files } : {}),
         exp: payload.exp,
+        ...(typeof payload.iat === 'number' ? { iat: payload.iat } : {}),
       };
     } catch (err) {
       if (err instanceof HttpError) throw err;

@@ -1,9 +1,11 @@
 // Prometheus metrics of the channels, registered on the app's registry next to the foundation's metrics.
-import { Counter, Gauge } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Metrics } from '../metrics.js';
 
 export interface ChannelMetrics {
   published: Counter;
+  /** From a publish call to its commit (HTTP and WebSocket alike); the admin summary reads its p99. */
+  publishDuration: Histogram;
   deliveries: Counter;
   gapFills: Counter<'reason'>;
   lostOffsets: Counter<'reason'>;
@@ -18,6 +20,12 @@ export function createChannelMetrics(metrics: Metrics): ChannelMetrics {
     published: new Counter({
       name: 'paasport_messages_published_total',
       help: 'Messages committed by this replica (idempotent replays excluded)',
+      registers,
+    }),
+    publishDuration: new Histogram({
+      name: 'paasport_publish_duration_seconds',
+      help: 'Time from a publish to its commit in PostgreSQL (batching included)',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     }),
     deliveries: new Counter({

@@ -10,6 +10,7 @@ import { failureLevel } from '../drivers/outage.js';
 import { rateLimited } from '../errors/domain-error.js';
 import type { WsRoute } from '../ws/gateway.js';
 import { createChannelMetrics } from './channel-metrics.js';
+import { ConnectionRegistry } from './connections.js';
 import type { ChannelContext } from './context.js';
 import { FanOut } from './fanout.js';
 import { channelRouter, rateLimit } from './http-routes.js';
@@ -26,6 +27,8 @@ export interface Channels {
   router: Router;
   wsRoute: WsRoute<Principal>;
   context: ChannelContext;
+  /** This replica's open WebSocket connections (admin API). */
+  connections: ConnectionRegistry;
   /** The per-caller HTTP rate limit, for other routers that should share it. */
   rateLimit: RequestHandler;
 }
@@ -56,6 +59,7 @@ export function createChannels(
   };
   const rateLimiter = createRateLimiter(sharedState, limits, log);
 
+  const connections = new ConnectionRegistry();
   const inflight = new Set<Promise<unknown>>();
   const track = (work: Promise<unknown>, what: string) => {
     const p = work.catch((err: unknown) => log[failureLevel(err)]({ err }, `${what} failed`));
@@ -115,10 +119,16 @@ export function createChannels(
       }
       return principal;
     },
-    onConnection(ws: WebSocket, _req: IncomingMessage, principal: Principal) {
-      new Session(ws, principal, context);
+    onConnection(ws: WebSocket, req: IncomingMessage, principal: Principal) {
+      connections.add(new Session(ws, principal, context), clientIp(req));
     },
   };
 
-  return { router: channelRouter(context, auth), wsRoute, context, rateLimit: rateLimit(context) };
+  return {
+    router: channelRouter(context, auth),
+    wsRoute,
+    context,
+    connections,
+    rateLimit: rateLimit(context),
+  };
 }

@@ -57,6 +57,31 @@ export class Session implements Peer {
     this.#expiry.set(principal.expiresAt);
   }
 
+  get id(): string {
+    return this.#id;
+  }
+
+  /** The current grants: the token the connection was opened with, or the last refreshed one. */
+  get principal(): Principal {
+    return this.#principal;
+  }
+
+  get connectedAt(): number {
+    return this.#connectedAt;
+  }
+
+  /** Channels subscribed (or being subscribed) on this connection. */
+  channels(): string[] {
+    return [...this.#subs.keys()];
+  }
+
+  /** Ends the connection from the server side (admin disconnect, token revocation) with the given close code. */
+  end(code: number, reason: string): void {
+    if (this.closing) return;
+    this.#cleanup();
+    this.ws.close(code, reason);
+  }
+
   onSlow(): void {
     this.ctx.metrics.slowConsumers.inc();
     this.#cleanup();

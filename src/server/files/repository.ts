@@ -77,6 +77,17 @@ export class FileRepository {
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
+  /** Newest first, at most limit, strictly before the (createdAt, id) cursor when one is given. */
+  async list(limit: number, before?: { createdAt: Date; id: string }): Promise<FileRecord[]> {
+    const { rows } = await this.db.query<Row>(
+      `SELECT * FROM files
+       WHERE $1::timestamptz IS NULL OR (created_at, id) < ($1::timestamptz, $2::text)
+       ORDER BY created_at DESC, id DESC LIMIT $3`,
+      [before?.createdAt ?? null, before?.id ?? '', limit],
+    );
+    return rows.map(toRecord);
+  }
+
   async delete(id: string): Promise<boolean> {
     const { rowCount } = await this.db.query('DELETE FROM files WHERE id = $1', [id]);
     return (rowCount ?? 0) > 0;

@@ -13,6 +13,7 @@ export function createMemorySharedState(opts: MemorySharedStateOptions = {}): Sh
   const now = opts.now ?? Date.now;
   const windows = new Map<string, { count: number; resetAt: number }>();
   const sets = new Map<string, Map<string, { value: string; expires: number }>>();
+  const values = new Map<string, { value: string; expires: number }>();
   let nextSweep = now() + SWEEP_EVERY_MS;
   let closed = false;
 
@@ -23,6 +24,7 @@ export function createMemorySharedState(opts: MemorySharedStateOptions = {}): Sh
     if (t < nextSweep) return;
     nextSweep = t + SWEEP_EVERY_MS;
     for (const [key, w] of windows) if (w.resetAt <= t) windows.delete(key);
+    for (const [key, v] of values) if (v.expires <= t) values.delete(key);
   };
   const live = (set: string): SetEntry[] => {
     const t = now();
@@ -94,6 +96,20 @@ export function createMemorySharedState(opts: MemorySharedStateOptions = {}): Sh
       if (entries.size === 0) sets.delete(set);
       return taken;
     },
+    async setValue(key, value, ttlMs) {
+      open();
+      const t = now();
+      sweepWindows(t);
+      values.set(key, { value, expires: t + ttlMs });
+    },
+    async getValues(keys) {
+      open();
+      const t = now();
+      return keys.map((k) => {
+        const v = values.get(k);
+        return v && v.expires > t ? v.value : null;
+      });
+    },
     async ping() {
       open();
     },
@@ -101,6 +117,7 @@ export function createMemorySharedState(opts: MemorySharedStateOptions = {}): Sh
       closed = true;
       windows.clear();
       sets.clear();
+      values.clear();
     },
   };
 }

@@ -120,6 +120,14 @@ function redisSharedState(conn: RedisConnection, prefix: string): SharedState {
       }
       return taken;
     },
+    async setValue(key, value, ttlMs) {
+      await conn.run('set value', (r) => r.set(`${prefix}${key}`, value, { PX: ttlMs }));
+    },
+    async getValues(keys) {
+      if (keys.length === 0) return [];
+      const raw = await conn.run('get values', (r) => r.mGet(keys.map((k) => `${prefix}${k}`)));
+      return raw.map((v) => (v == null ? null : String(v)));
+    },
     async ping() {
       await conn.run('ping', (r) => r.ping());
     },

@@ -25,6 +25,9 @@ export interface SetEntry {
  * counted) and stay until someone takes them with takeExpired, which hands each expired member to exactly
  * one caller, on any replica, so that its departure is announced once. An expired member stays takeable for
  * at least twice its TTL; after that a set nobody tends may vanish whole, so abandoned sets do not leak.
+ *
+ * Expiring values: a key holds a value until its TTL passes (token revocations); setting it again replaces
+ * the value and the TTL. Reading many keys is one round trip.
  */
 export interface SharedState {
   /** `redis` shares state across replicas; `memory` keeps it in this process. */
@@ -44,6 +47,10 @@ export interface SharedState {
   refreshMembers(members: Map<string, string[]>, ttlMs: number): Promise<void>;
   /** Removes the expired members of set and returns them; each is returned to exactly one caller. */
   takeExpired(set: string): Promise<SetEntry[]>;
+  /** Stores value under key for ttlMs, replacing any earlier value and TTL. */
+  setValue(key: string, value: string, ttlMs: number): Promise<void>;
+  /** The live value of each key, null where it is unset or expired; same order as keys. */
+  getValues(keys: string[]): Promise<(string | null)[]>;
   /** Round trip to the store; rejects when it cannot currently answer. */
   ping(): Promise<void>;
   /** After close, every operation rejects. */

@@ -6,7 +6,7 @@ import type { Deps } from '../../deps.js';
 import { DomainError } from '../../errors/domain-error.js';
 import { withTimeout } from '../../util/timeout.js';
 
-interface Check {
+export interface Check {
   driver: string;
   ok: boolean;
   latencyMs: number;
@@ -19,7 +19,8 @@ function reason(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-async function check(driver: string, timeoutMs: number, probe: () => Promise<unknown>): Promise<Check> {
+/** One probe bounded by timeoutMs, with its latency; /readyz and the admin status use it. */
+export async function check(driver: string, timeoutMs: number, probe: () => Promise<unknown>): Promise<Check> {
   const start = performance.now();
   const latency = () => Math.round((performance.now() - start) * 100) / 100;
   try {
