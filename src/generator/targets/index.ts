@@ -5,6 +5,8 @@ import { captainDefinitionTarget } from './captain-definition/index.js';
 import { composeTarget } from './compose/index.js';
 import { coolifyTarget } from './coolify/index.js';
 import { dokployTarget } from './dokploy/index.js';
+import { helmTarget } from './helm/index.js';
+import { k8sTarget } from './k8s/index.js';
 import { portainerTarget } from './portainer/index.js';
 import { railwayTarget } from './railway/index.js';
 import { renderTarget } from './render/index.js';
@@ -21,6 +23,8 @@ export const allTargets: readonly Target[] = [
   dokployTarget,
   portainerTarget,
   renderTarget,
+  helmTarget,
+  k8sTarget,
 ];
 
 export function targetNamed(name: string): Target | undefined {
