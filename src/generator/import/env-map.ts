@@ -99,13 +99,17 @@ export function interpolated(raw: string, ctx: ValueContext): string {
     .join('');
 }
 
+/** A compose `:?` message as an input description: capitalised, one full stop. */
+const sentence = (text: string) =>
+  `${text.charAt(0).toUpperCase()}${text.slice(1, 398)}`.replace(/\.?$/, '.');
+
 function input(ctx: ValueContext, v: VariablePiece, required = true, secret = false): string {
   const id = envId(v.variable);
   const previous = ctx.inputs[id];
   ctx.inputs[id] = {
     label: previous?.label ?? label(id),
     ...(v.required && !/ is required$/.test(v.required)
-      ? { description: `${v.required.slice(0, 398)}.`.replace(/\.\.$/, '.') }
+      ? { description: sentence(v.required) }
       : previous?.description
         ? { description: previous.description }
         : {}),
