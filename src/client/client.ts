@@ -8,6 +8,7 @@ import { cancel, defaultWebSocket, later, newId, type TimerHandle } from './env.
 import { ClientError, fromClose } from './errors.js';
 import { routeFrame, type ServerFrame } from './frame-router.js';
 import { Publishes } from './publishes.js';
+import { Refresher } from './refresher.js';
 import { Subscription } from './subscription.js';
 import type {
   Ack,
@@ -53,10 +54,8 @@ export class Client extends Emitter<ClientEvents> {
   /** A frame arrived on the current socket: the server accepted it (refusals close without a frame). */
   #answered = false;
   #lastFrameAt = 0;
-  #timers: { reconnect?: TimerHandle; heartbeat?: TimerHandle; refresh?: TimerHandle; flush?: TimerHandle } =
-    {};
-  /** @internal A `refresh` sent and not yet answered. */
-  refreshing: { token: string; expiresAt: number | undefined } | null = null;
+  #timers: { reconnect?: TimerHandle; heartbeat?: TimerHandle } = {};
+  /** @internal */ readonly refresher: Refresher;
 
   constructor(options: ClientOptions) {
     super();
@@ -74,6 +73,15 @@ export class Client extends Emitter<ClientEvents> {
     this.#credentials = new Credentials(options.token);
     this.#backoff = new Backoff(this.#opts.minDelayMs, this.#opts.maxDelayMs);
     this.publishes = new Publishes(this.#opts.maxQueued);
+    this.refresher = new Refresher(
+      this.#credentials,
+      {
+        live: () => this.#answered && this.#state === 'open',
+        send: (frame) => this.send(frame),
+        raise: (err) => this.raise(err),
+      },
+      Math.max(1000, this.#opts.minDelayMs),
+    );
     void this.#open();
   }
 
@@ -140,22 +148,6 @@ export class Client extends Emitter<ClientEvents> {
   /** @internal */
   deliver<K extends 'message' | 'presence' | 'gap'>(type: K, event: ClientEvents[K]): void {
     this.emit(type, event);
-  }
-
-  /** @internal The server accepted a refreshed token. */
-  refreshed(expiresAt: string): void {
-    const r = this.refreshing;
-    this.refreshing = null;
-    if (!r) return;
-    this.#credentials.adopt(r, Date.parse(expiresAt));
-    this.#scheduleRefresh();
-  }
-
-  /** @internal A refresh was refused: try again while the current token lasts. */
-  refreshFailed(err: ClientError): void {
-    this.refreshing = null;
-    this.raise(err);
-    this.#timers.refresh = later(() => void this.#refresh(), Math.max(1000, this.#opts.minDelayMs));
   }
 
   /** @internal A subscribe to (re)send on the current connection. */
@@ -234,7 +226,7 @@ export class Client extends Emitter<ClientEvents> {
     for (const sub of this.subs.values()) if (sub.phase === 'idle') this.#sendSubscribe(sub);
     this.flush();
     this.#scheduleHeartbeat();
-    this.#scheduleRefresh();
+    this.refresher.schedule();
   }
 
   /** Gives up a socket that neither answers within timeoutMs nor after a heartbeat. */
@@ -264,35 +256,12 @@ export class Client extends Emitter<ClientEvents> {
     }, this.#opts.heartbeatMs);
   }
 
-  #scheduleRefresh(): void {
-    cancel(this.#timers.refresh);
-    const exp = this.#credentials.expiresAt;
-    if (!this.#credentials.renewable || exp === undefined) return;
-    // At 80 % of the remaining lifetime: margin for a slow backend and a busy server.
-    const delay = Math.max(0, (exp - Date.now()) * 0.8);
-    this.#timers.refresh = later(() => void this.#refresh(), delay);
-  }
-
-  async #refresh(): Promise<void> {
-    const ws = this.#ws;
-    if (!ws || !this.#answered || this.refreshing) return;
-    try {
-      const next = await this.#credentials.fetch();
-      if (ws !== this.#ws || this.#state !== 'open') return;
-      this.refreshing = next;
-      this.send({ type: 'refresh', token: next.token });
-    } catch (err) {
-      const message = `the token callback failed: ${(err as Error)?.message ?? String(err)}`;
-      this.refreshFailed(new ClientError('unauthorized', 'token_unavailable', message));
-    }
-  }
-
   /** Drops the socket (if still there) without waiting for its close event. */
   #teardown(code: number, reason: string): void {
     const ws = this.#ws;
     this.#ws = null;
     this.#answered = false;
-    this.refreshing = null;
+    this.refresher.stop();
     for (const t of Object.values(this.#timers)) cancel(t);
     this.#timers = {};
     if (!ws) return;

@@ -61,7 +61,7 @@ export function routeFrame(client: Client, f: ServerFrame): void {
       client.publishes.ack({ channel: f.channel, offset: f.offset, id: f.id, ts: f.ts });
       return;
     case 'refreshed':
-      client.refreshed(f.expiresAt);
+      client.refresher.refreshed(f.expiresAt);
       return;
     case 'pong':
       return;
@@ -101,8 +101,8 @@ function routeError(client: Client, f: ErrorFrame): void {
     client.raise(err);
     return;
   }
-  if (client.refreshing && f.channel === undefined && REFRESH_ERRORS.has(f.code)) {
-    client.refreshFailed(err);
+  if (client.refresher.pending && f.channel === undefined && REFRESH_ERRORS.has(f.code)) {
+    client.refresher.failed(err);
     return;
   }
   client.raise(err);

@@ -2,11 +2,15 @@
 // opens are delivered and acknowledged, tokens are refreshed before they expire (and renewed after a 4001),
 // and every kind of refusal reaches the application as its own error kind.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
 import { type Client, type ClientOptions, createClient, type Message } from '../../src/client/index.js';
 import { startTestServer, type TestServer } from '../helpers/app.js';
-import { createTestDatabase, freePort, REDIS_URL, uid, until } from '../helpers/services.js';
+import { createTestDatabase, freePort, REDIS_URL, ROOT, tempDir, uid, until } from '../helpers/services.js';
+import { docExample } from './doc-examples.js';
 import { mintToken, nextState, sleep } from './helpers.js';
 
 const KEY = `key-${uid(16)}`;
@@ -73,18 +77,18 @@ describe('client', () => {
     const c = open({
       token: async () => {
         calls++;
-        return mint({ subscribe: ['fresh'], ttl: 2, sub: 'user-1' });
+        return mint({ subscribe: ['fresh'], ttl: 3, sub: 'user-1' });
       },
     });
     const states: string[] = [];
-    c.on('state', (e) => states.push(e.state));
+    c.on('state', (e) => states.push(e.error ? `${e.state}:${e.error.kind}` : e.state));
     const got: unknown[] = [];
     c.subscribe('fresh').on('message', (m) => got.push(m.data));
     await nextState(c, (e) => e.state === 'open');
     await sleep(5000);
     await publish('fresh', 'still here');
     await until('the message after the refreshes', () => (got.length === 1 ? true : undefined));
-    assert.ok(calls >= 3, `one token to connect and at least two refreshes in 5 s of 2 s tokens (${calls})`);
+    assert.ok(calls >= 3, `one token to connect and at least two refreshes in 5 s of 3 s tokens (${calls})`);
     assert.deepEqual(states, ['open'], 'never reconnected');
   });
 
@@ -109,7 +113,7 @@ describe('client', () => {
   it('ends for good when a fixed token expires or is refused', async () => {
     const { token } = await mint({ subscribe: ['x'], ttl: 1 });
     const expiring = open({ token });
-    await nextState(expiring, (e) => e.state === 'open');
+    // Closed at exp while open, or refused at the upgrade if exp came first: 4001 either way.
     const expired = await nextState(expiring, (e) => e.state === 'closed', 10_000);
     assert.deepEqual([expired.error?.kind, expired.error?.closeCode], ['token_expired', 4001]);
 
@@ -121,6 +125,41 @@ describe('client', () => {
     );
     assert.match(refused.error?.message ?? '', /^invalid_credentials: /);
     await assert.rejects(wrong.publish('x', 1), (err: { kind?: string }) => err.kind === 'closed');
+  });
+
+  it('runs the Node example of docs/protocol.md as written', async () => {
+    const code = docExample('node-client')
+      .replace("'paasport/client'", JSON.stringify(join(ROOT, 'src/client/index.ts')))
+      .replace("'ws'", JSON.stringify(join(ROOT, 'node_modules/ws/wrapper.mjs')))
+      .replace('http://localhost:3000', server.url);
+    const dir = await tempDir('paasport-example-');
+    try {
+      const file = join(dir.path, 'example.mts');
+      await writeFile(file, code);
+      const proc = spawn(process.execPath, ['--import', 'tsx', file], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', API_KEY: KEY },
+      });
+      let out = '';
+      proc.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+      });
+      proc.stderr.on('data', (d: Buffer) => {
+        out += d.toString();
+      });
+      try {
+        await until(
+          'the example to publish and receive',
+          () => (/order 1 \{ total: 42 \}/.test(out) ? true : undefined),
+          30_000,
+        );
+      } finally {
+        proc.kill();
+      }
+      assert.match(out, /stored at offset 1\n/);
+    } finally {
+      await dir.remove();
+    }
   });
 
   it('tells a network failure apart, and keeps trying', async () => {

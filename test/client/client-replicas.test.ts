@@ -7,7 +7,6 @@ import { WebSocket } from 'ws';
 import { type Client, createClient } from '../../src/client/index.js';
 import {
   createTestDatabase,
-  freePort,
   REDIS_URL,
   type ServerProcess,
   startServerProcess,
