@@ -77,7 +77,7 @@ export const coreSettings = {
   },
   WS_MAX_CONNECTIONS: {
     group: 'WebSocket',
-    doc: 'WebSocket connections accepted by one replica; further upgrades get 503 so the platform balancer can try another replica.',
+    doc: 'WebSocket connections accepted by one replica; further upgrades are refused (close 4503 `too_many_connections`, see docs/protocol.md) so clients reconnect and the platform balancer can try another replica.',
     default: '20000',
     schema: positiveInt,
   },
