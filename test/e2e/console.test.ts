@@ -95,4 +95,17 @@ describe('web console in Chromium', () => {
     await first.locator('tr', { hasText: sub }).waitFor({ state: 'detached' });
     assert.deepEqual(problems, []);
   });
+
+  it('says how to set a key when the server has none', async () => {
+    const bare = await startTestServer({ DATABASE_URL: db.url, REDIS_URL, JWT_SECRET: 'z'.repeat(40) });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${bare.url}/`);
+      const help = (await (await page.waitForSelector('#no-keys')).textContent()) ?? '';
+      assert.ok(help.includes('No API key is configured') && help.includes('API_KEYS='), help);
+      await page.close();
+    } finally {
+      await bare.close();
+    }
+  });
 });

@@ -9,12 +9,12 @@ export const CONSOLE_DIR = fileURLToPath(new URL('../console/', import.meta.url)
 
 /** What the login page needs to know before it has a key; nothing secret. */
 export function consoleSettings(config: Config) {
-  const auth = config.auth as Config['auth'] & { devApiKey?: unknown; apiKeyGenerated?: unknown };
+  // devApiKey: set when a development key was generated at start and printed in the server log.
+  const { devApiKey } = config.auth as Config['auth'] & { devApiKey?: string };
   return {
     env: config.env.NODE_ENV,
     apiKeysConfigured: config.auth.apiKeys.length > 0,
-    // Set when a development key was generated at start and printed in the server log.
-    devKeyPrinted: Boolean(auth.devApiKey ?? auth.apiKeyGenerated),
+    devKeyPrinted: devApiKey !== undefined,
   };
 }
 
