@@ -8,10 +8,11 @@ import { Authenticator } from './auth/authenticator.js';
 import { resolvePrincipal } from './auth/http.js';
 import { startBackupScheduler } from './backups/scheduler.js';
 import { upgradeClientIp } from './channels/client-ip.js';
+import { frameLimit } from './channels/inputs.js';
 import { createChannels } from './channels/service.js';
 import type { Deps } from './deps.js';
 import { createFiles } from './files/index.js';
-import { errorMiddleware, notFoundHandler } from './http/errors.js';
+import { errorMiddleware, notFoundHandler, upgradeRequiredHandler } from './http/errors.js';
 import { accessLog, corsFromAllowlist, requestContext } from './http/middleware.js';
 import { clientScriptRouter } from './http/routes/client-script.js';
 import { healthRouter } from './http/routes/health.js';
@@ -37,7 +38,7 @@ export function createApp(deps: Deps): App {
 
   const gateway = new Gateway(
     {
-      maxPayload: env.WS_MAX_PAYLOAD,
+      maxPayload: frameLimit(env.WS_MAX_PAYLOAD, env.CHANNEL_MAX_DATA_SIZE),
       maxConnections: env.WS_MAX_CONNECTIONS,
       pingIntervalMs: env.WS_PING_INTERVAL,
       perMessageDeflate: env.WS_PER_MESSAGE_DEFLATE,
@@ -73,6 +74,7 @@ export function createApp(deps: Deps): App {
   app.use(consoleRouter(config));
   app.use(channels.router);
   gateway.route('/v1/ws', channels.wsRoute);
+  app.all('/v1/ws', upgradeRequiredHandler);
 
   app.use(notFoundHandler);
   app.use(errorMiddleware(log));

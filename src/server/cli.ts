@@ -2,6 +2,7 @@
 import { config as loadDotenv } from 'dotenv';
 import { BACKUP_USAGE, backupCommand, restoreCommand } from './backups/commands.js';
 import { ConfigError, loadConfig } from './config/load.js';
+import { DataDirLockedError } from './data-lock.js';
 import { migrate } from './db/migrate.js';
 import { createDatabase } from './drivers/database/index.js';
 import { createLogger } from './logger.js';
@@ -14,6 +15,7 @@ ${BACKUP_USAGE}`;
 async function runMigrate(): Promise<number> {
   const config = loadConfig(process.env);
   const log = createLogger(config.env.LOG_LEVEL);
+  // The embedded database locks DATA_DIR: migrating under a running server stops with DataDirLockedError.
   const db = await createDatabase(config.database, log);
   try {
     const applied = await migrate(db, log);
@@ -55,7 +57,7 @@ export async function runServerCli(argv: string[]): Promise<number> {
         return 2;
     }
   } catch (err) {
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof DataDirLockedError) {
       console.error(err.message);
       return 1;
     }

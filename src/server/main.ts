@@ -4,6 +4,7 @@
 // or object storage cannot be reached within their deadlines; without Redis it serves degraded.
 import { config as loadDotenv } from 'dotenv';
 import { ConfigError, loadConfig } from './config/load.js';
+import { DataDirLockedError } from './data-lock.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
 
@@ -23,10 +24,17 @@ export async function main(): Promise<void> {
       'JWT_SECRET is not set: using a random secret; client tokens stop working on restart and across replicas',
     );
   }
+  if (config.auth.devApiKey) {
+    // Printed once so the first curl works; a development convenience that production never gets.
+    log.warn(
+      `API_KEYS is not set: development API key for this run: ${config.auth.devApiKey} (send it as Authorization: Bearer <key>; it changes on every start; set API_KEYS to choose your own)`,
+    );
+  }
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
 
   const running = await startServer(config, log).catch((err: unknown) => {
-    log.fatal({ err }, 'startup failed');
+    // A busy DATA_DIR is an operator's mistake, not a crash: say so in the message itself.
+    log.fatal({ err }, err instanceof DataDirLockedError ? err.message : 'startup failed');
     process.exit(1);
   });
 

@@ -14,6 +14,8 @@ import { createDatabase } from './drivers/database/index.js';
 import { createHealth, type Health } from './drivers/health.js';
 import { createObjectStore } from './drivers/object-store/index.js';
 import { createSharedState } from './drivers/shared-state/index.js';
+import { errorMiddleware } from './http/errors.js';
+import { startMetricsServer } from './http/routes/metrics.js';
 import { createLifecycle } from './lifecycle.js';
 import type { Logger } from './logger.js';
 import { createMetrics, registerHealthMetrics, registerPoolMetrics } from './metrics.js';
@@ -24,6 +26,8 @@ export interface RunningServer {
   health: Health;
   server: Server;
   port: number;
+  /** The port of /metrics when METRICS_PORT gives it a listener of its own. */
+  metricsPort?: number;
   /**
    * Graceful stop bounded by timeoutMs; resolves when everything is closed. Safe to call twice. For the
    * first readinessWindowMs (at most half the budget) the listener stays open with readiness failing.
@@ -116,6 +120,19 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   app.gateway.attach(server);
+  const metricsListener =
+    config.env.METRICS_ENABLED && config.env.METRICS_PORT !== undefined
+      ? await startMetricsServer(
+          { port: config.env.METRICS_PORT, host: config.env.HOST, token: config.env.METRICS_TOKEN },
+          metrics,
+          log,
+          errorMiddleware,
+        ).catch(async (err: unknown) => {
+          await closeAll(closers, log, Date.now() + 5000);
+          throw err;
+        })
+      : undefined;
+  if (metricsListener) closers.push({ name: 'metrics listener', close: metricsListener.close });
   await timed('listen', async () => {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -182,5 +199,5 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     })();
     return drained;
   };
-  return { app, deps, health, server, port, drain };
+  return { app, deps, health, server, port, metricsPort: metricsListener?.port, drain };
 }

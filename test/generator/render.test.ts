@@ -111,10 +111,16 @@ describe('render: mapping', () => {
     assert.deepEqual(web.disk, { name: 'cache', mountPath: '/cache', sizeGB: 1 });
   });
 
-  it('a value composing a reference with text is an error naming the variable', () => {
+  it('a value composing a reference with text is asked for at Blueprint creation, with a warning', () => {
     const g = variant('v2-relay-jobs', (s) => {
       s.workloads.web.env = { ...(s.workloads.web.env ?? {}), CALLBACK: '${app.url}/callback' };
     });
-    assertFeature(g, 'errors', 'render: workloads.web.env.CALLBACK');
+    assert.deepEqual(g.errors, []);
+    assertFeature(g, 'warnings', 'render: workloads.web.env.CALLBACK');
+    assert.match(
+      g.warnings.find((w) => w.feature === 'workloads.web.env.CALLBACK')?.message ?? '',
+      /<the app's url>\/callback/,
+    );
+    assert.deepEqual(env(service(blueprint(g), 'relay'), 'CALLBACK'), { key: 'CALLBACK', sync: false });
   });
 });

@@ -113,7 +113,13 @@ describe('embedded mode', () => {
       const { status, body } = await readyz(srv.url);
       assert.equal(status, 200);
       assert.equal(body.checks.postgres?.driver, 'embedded');
-      assert.equal(body.checks.redis?.driver, 'memory');
+      // No Redis to name: the in-process bus reports itself as such.
+      assert.equal(body.checks.redis, undefined);
+      assert.equal(body.checks.bus?.driver, 'memory');
+      assert.match(
+        String((body.checks.bus as { note?: string } | undefined)?.note),
+        /in-process bus.*one replica/,
+      );
       assert.equal(body.checks.storage?.driver, 'filesystem');
       const migrated = await srv.deps.db.query('SELECT name FROM pgmigrations ORDER BY name');
       assert.deepEqual(

@@ -218,11 +218,21 @@ describe('client frames', () => {
       return pick(atoms);
     };
     const types = ['ping', 'subscribe', 'unsubscribe', 'publish', 'refresh', 'dance', undefined, 7, null];
+    // Fields of each type; others are refused (invalid_frame), so they are mixed in only now and then.
+    const fields: Record<string, string[]> = {
+      ping: ['id'],
+      subscribe: ['channel', 'since', 'presence'],
+      unsubscribe: ['channel'],
+      publish: ['channel', 'id', 'data'],
+      refresh: ['token'],
+    };
     let accepted = 0;
     for (let i = 0; i < 3000; i++) {
       const frame: Record<string, unknown> = {};
-      for (const key of ['type', 'channel', 'id', 'data', 'since', 'presence', 'token']) {
-        if (rand() < 0.6) frame[key] = key === 'type' ? pick(types) : value();
+      if (rand() < 0.6) frame.type = pick(types);
+      const own = fields[String(frame.type)] ?? [];
+      for (const key of ['channel', 'id', 'data', 'since', 'presence', 'token']) {
+        if (rand() < 0.6 && (own.includes(key) || rand() < 0.1)) frame[key] = value();
       }
       try {
         const parsed = parseClientFrame(frame);

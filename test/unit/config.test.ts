@@ -63,7 +63,9 @@ describe('config', () => {
     assert.equal(env.DRAIN_READINESS_WINDOW, 2000);
     assert.equal(storage.bucket, 'paasport');
     assert.equal(storage.pathStyle, true);
-    assert.deepEqual(auth.apiKeys, []);
+    // Development without API_KEYS: one generated key, accepted until restart (see 'development key' below).
+    assert.equal(auth.apiKeys.length, 1);
+    assert.equal(auth.apiKeys[0], auth.devApiKey);
     assert.deepEqual(auth.publicChannels, []);
     assert.match(auth.jwtSecret, /^[0-9a-f]{64}$/);
     assert.notEqual(loadConfig({}).auth.jwtSecret, auth.jwtSecret, 'a fresh secret per load');

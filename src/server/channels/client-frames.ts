@@ -3,7 +3,14 @@
 // publish validator (inputs.ts), once the sender is known to be allowed to publish.
 import { invalidInput } from '../errors/domain-error.js';
 import type { Correlation } from '../ws/error-frame.js';
-import { checkChannel, checkMessageId, checkOffset, checkPingId, preview } from './inputs.js';
+import {
+  checkChannel,
+  checkKnownFields,
+  checkMessageId,
+  checkOffset,
+  checkPingId,
+  preview,
+} from './inputs.js';
 
 export type ClientFrame =
   | { type: 'subscribe'; channel: string; since?: number; presence: boolean }
@@ -52,8 +59,21 @@ export function correlationOfData(data: Buffer, isBinary: boolean): Correlation 
   }
 }
 
+/** Fields of each frame type; any other is refused, as the HTTP API refuses unknown body fields. */
+const FIELDS: Record<ClientFrame['type'], readonly string[]> = {
+  subscribe: ['type', 'channel', 'since', 'presence'],
+  unsubscribe: ['type', 'channel'],
+  publish: ['type', 'channel', 'data', 'id'],
+  ping: ['type', 'id'],
+  refresh: ['type', 'token'],
+};
+
 /** Checks a decoded frame's fields; throws a DomainError naming the first bad one. */
 export function parseClientFrame(f: RawFrame): ClientFrame {
+  if (typeof f.type === 'string' && Object.hasOwn(FIELDS, f.type)) {
+    const type = f.type as ClientFrame['type'];
+    checkKnownFields(f, FIELDS[type], 'invalid_frame', `a ${type} frame`);
+  }
   switch (f.type) {
     case 'subscribe': {
       const channel = checkChannel(f.channel);

@@ -5,11 +5,11 @@
 import { type Request, type RequestHandler, Router } from 'express';
 import type { Authenticator } from '../auth/authenticator.js';
 import { requirePublish, requireSubscribe, resolvePrincipal } from '../auth/http.js';
-import { invalidInput, rateLimited } from '../errors/domain-error.js';
+import { DomainError, invalidInput, rateLimited } from '../errors/domain-error.js';
 import { publishBatch } from './batch-route.js';
 import type { ChannelContext } from './context.js';
 import { messageJson } from './frames.js';
-import { checkChannel, preview, validatePublish } from './inputs.js';
+import { checkChannel, checkKnownFields, preview, validatePublish } from './inputs.js';
 
 const HISTORY_LIMIT_DEFAULT = 100;
 const HISTORY_LIMIT_MAX = 1000;
@@ -43,6 +43,17 @@ function timeParam(req: Request, name: string, fallback: Date): Date {
   return new Date(ms);
 }
 
+/** A body sent as a form or text (curl -d without -H) is never parsed: say which header is missing. */
+function requireJsonBody(req: Request): void {
+  if (req.is('application/json') !== false) return;
+  const sent = (req.get('content-type') ?? '').split(';')[0]?.trim();
+  throw new DomainError(
+    'unsupported_media_type',
+    `send the body as JSON with the header Content-Type: application/json (got ${sent ? preview(sent, 64) : 'no Content-Type'})`,
+    { status: 415, field: 'Content-Type' },
+  );
+}
+
 /** The shared per-principal limit as Express middleware; also guards token minting and files. */
 export function rateLimit(ctx: Pick<ChannelContext, 'rateLimiter' | 'metrics'>): RequestHandler {
   return async (req, res, next) => {
@@ -65,15 +76,12 @@ export function channelRouter(ctx: ChannelContext, auth: Authenticator): Router 
   router.post('/v1/channels/:channel/messages', async (req, res) => {
     const channel = channelOf(req);
     requirePublish(req, channel);
+    requireJsonBody(req);
     const body = req.body as Record<string, unknown> | undefined;
     if (typeof body !== 'object' || body === null || Array.isArray(body) || !('data' in body)) {
       throw invalidInput('invalid_body', 'body must be a JSON object {"data": <any JSON>, "id"?: string}');
     }
-    const unknown = Object.keys(body).filter((k) => k !== 'data' && k !== 'id');
-    if (unknown.length > 0) {
-      const shown = unknown.slice(0, 5).map((k) => preview(k, 32));
-      throw invalidInput('invalid_body', `unknown field(s): ${shown.join(', ')}; expected data and id`);
-    }
+    checkKnownFields(body, ['data', 'id'], 'invalid_body', 'the body');
     const input = validatePublish({ channel, data: body.data, id: body.id }, ctx.limits.maxDataSize);
     const p = await ctx.publisher.publish(input);
     if (p.replayed) res.setHeader('Idempotent-Replayed', 'true');

@@ -67,6 +67,27 @@ export function checkOffset(value: unknown, field: string): number {
   return value;
 }
 
+/**
+ * Refuses fields the API does not know, naming the first, the same way on HTTP and WebSocket: a typo such as
+ * `sinse` or `idd` would otherwise be dropped silently (no recovery, no idempotency).
+ */
+export function checkKnownFields(
+  obj: Record<string, unknown>,
+  known: readonly string[],
+  code: string,
+  where: string,
+): void {
+  const unknown = Object.keys(obj).filter((k) => !known.includes(k));
+  const [first] = unknown;
+  if (first === undefined) return;
+  const shown = unknown.slice(0, 5).map((k) => preview(k, 32));
+  throw invalidInput(
+    code,
+    `unknown field${unknown.length === 1 ? '' : 's'} ${shown.join(', ')} in ${where}; expected ${known.join(', ')}`,
+    first.length <= 64 ? first : undefined,
+  );
+}
+
 interface Node {
   value: unknown;
   depth: number;
@@ -125,6 +146,15 @@ export function checkPingId(value: unknown): string | undefined {
     throw invalidInput('invalid_id', `a ping id is at most ${MAX_PING_ID_BYTES} bytes as JSON`, 'id');
   }
   return text;
+}
+
+/**
+ * The WebSocket frame limit in force: WS_MAX_PAYLOAD, raised so that a publish with `data` up to twice
+ * CHANNEL_MAX_DATA_SIZE (plus room for its envelope) still arrives, and is answered with the documented
+ * `message_too_large` error frame instead of a close 1009 that tells the client nothing.
+ */
+export function frameLimit(wsMaxPayload: number, maxDataSize: number): number {
+  return Math.max(wsMaxPayload, 2 * maxDataSize + 16 * 1024);
 }
 
 declare const checked: unique symbol;

@@ -2,7 +2,17 @@
 // Names are the ones PaaS platforms inject (PORT, DATABASE_URL, REDIS_URL) where such a name exists.
 import { z } from 'zod';
 import { isValidPattern } from '../auth/channel-names.js';
-import { bool, bytes, duration, list, port, positiveInt, type SettingTable, url } from './setting.js';
+import {
+  bool,
+  bytes,
+  duration,
+  list,
+  origins,
+  port,
+  positiveInt,
+  type SettingTable,
+  url,
+} from './setting.js';
 
 export const coreSettings = {
   NODE_ENV: {
@@ -41,9 +51,9 @@ export const coreSettings = {
   },
   CORS_ORIGINS: {
     group: 'Server',
-    doc: 'Comma-separated origins allowed to call the HTTP API from a browser, e.g. `https://app.example.com`. Empty allows none; `*` allows any and must be set explicitly.',
+    doc: 'Comma-separated origins allowed to call the HTTP API from a browser, exactly as browsers send them: scheme, host and port, no trailing slash, e.g. `https://app.example.com,http://localhost:5173`. Empty allows none; `*` allows any and must be set explicitly. When set, file downloads may also be embedded by other origins (`Cross-Origin-Resource-Policy: cross-origin`).',
     default: '',
-    schema: list,
+    schema: origins,
   },
   BODY_LIMIT: {
     group: 'Server',
@@ -69,9 +79,21 @@ export const coreSettings = {
     default: 'true',
     schema: bool,
   },
+  METRICS_TOKEN: {
+    group: 'Server',
+    doc: 'When set, `GET /metrics` requires `Authorization: Bearer <METRICS_TOKEN>` (Prometheus: `authorization: { credentials: ... }`); other callers get 401. At least 16 characters.',
+    secret: true,
+    schema: z.string().min(16, 'expected at least 16 characters').optional(),
+  },
+  METRICS_PORT: {
+    group: 'Server',
+    doc: 'When set, `/metrics` is served only on this port (on `HOST`), a listener of its own that the platform does not publish, and no longer on `PORT`. Must differ from `PORT`.',
+    example: '9464',
+    schema: port.optional(),
+  },
   WS_MAX_PAYLOAD: {
     group: 'WebSocket',
-    doc: 'Largest WebSocket frame a client may send; a larger one closes the connection with code 1009.',
+    doc: 'Largest WebSocket frame a client may send; a larger one closes the connection with code 1009. Never below twice `CHANNEL_MAX_DATA_SIZE` plus 16KiB, so a publish whose `data` is too large gets the `message_too_large` error frame rather than a close.',
     default: '64KiB',
     schema: bytes,
   },

@@ -51,7 +51,14 @@ export interface Config {
     requestTimeoutMs: number;
     dataDir: string;
   };
-  auth: { apiKeys: string[]; jwtSecret: string; jwtSecretGenerated: boolean; publicChannels: string[] };
+  auth: {
+    apiKeys: string[];
+    /** In development without API_KEYS: a key made up at start, printed once and accepted until restart. */
+    devApiKey?: string;
+    jwtSecret: string;
+    jwtSecretGenerated: boolean;
+    publicChannels: string[];
+  };
 }
 
 function checkTogether(env: Env): string[] {
@@ -59,6 +66,9 @@ function checkTogether(env: Env): string[] {
   if (env.S3_ENDPOINT) {
     if (!env.S3_ACCESS_KEY) problems.push('S3_ACCESS_KEY: required when S3_ENDPOINT is set');
     if (!env.S3_SECRET_KEY) problems.push('S3_SECRET_KEY: required when S3_ENDPOINT is set');
+  }
+  if (env.METRICS_PORT !== undefined && env.METRICS_PORT !== 0 && env.METRICS_PORT === env.PORT) {
+    problems.push('METRICS_PORT: must differ from PORT (leave it unset to serve /metrics on PORT)');
   }
   if (env.S3_PUBLIC_ENDPOINT && !env.S3_ENDPOINT) {
     problems.push('S3_PUBLIC_ENDPOINT: only meaningful with S3_ENDPOINT set');
@@ -104,6 +114,13 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
   return toConfig(env as Env);
 }
 
+/** Never in production or test: there, no API_KEYS means no key. */
+function devKey(env: Env): { apiKeys: string[]; devApiKey?: string } {
+  if (env.NODE_ENV !== 'development' || env.API_KEYS.length > 0) return { apiKeys: env.API_KEYS };
+  const devApiKey = `dev_${randomBytes(18).toString('base64url')}`;
+  return { apiKeys: [devApiKey], devApiKey };
+}
+
 function toConfig(env: Env): Config {
   return {
     env,
@@ -135,7 +152,7 @@ function toConfig(env: Env): Config {
       dataDir: env.DATA_DIR,
     },
     auth: {
-      apiKeys: env.API_KEYS,
+      ...devKey(env),
       jwtSecret: env.JWT_SECRET ?? randomBytes(32).toString('hex'),
       jwtSecretGenerated: !env.JWT_SECRET,
       publicChannels: env.PUBLIC_CHANNELS,

@@ -56,15 +56,49 @@ export const url = (protocols: string[]) =>
     { error: `expected a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}` },
   );
 
-/** Durations accept plain milliseconds or a unit suffix: 500ms, 30s, 5m, 2h, 7d. */
+/**
+ * Durations need a unit: 500ms, 30s, 5m, 2h, 7d. A bare number is refused (is `30` seconds or milliseconds?),
+ * except 0, which means the same in every unit.
+ */
 export const duration = z.string().transform((v, ctx) => {
   const m = /^(\d+)(ms|s|m|h|d)?$/.exec(v.trim());
-  if (!m) {
-    ctx.addIssue({ code: 'custom', message: 'expected a duration such as 500ms, 30s, 5m, 2h or 7d' });
+  if (!m || (m[2] === undefined && Number(m[1]) !== 0)) {
+    const hint = m ? `; add a unit, e.g. ${m[1]}ms or ${m[1]}s` : '';
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected a duration with a unit such as 500ms, 30s, 5m, 2h or 7d${hint}`,
+    });
     return z.NEVER;
   }
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] ?? 'ms'] ?? 1;
   return Number(m[1]) * unit;
+});
+
+/** Why a CORS origin is not one a browser sends (scheme://host[:port], nothing after), with the fix; or undefined. */
+export function originProblem(entry: string): string | undefined {
+  if (entry === '*') return undefined;
+  const bare = entry.replace(/\/+$/, '');
+  if (!entry.includes('://')) return `"${entry}" has no scheme; write https://${bare} (or http://${bare})`;
+  let u: URL;
+  try {
+    u = new URL(entry);
+  } catch {
+    return `"${entry}" is not a URL; write an origin such as https://app.example.com`;
+  }
+  const web = u.protocol === 'http:' || u.protocol === 'https:';
+  const origin = web ? u.origin : `${u.protocol}//${u.host}`;
+  if (entry.endsWith('/')) return `"${entry}" ends with a slash; browsers send ${origin}, write that`;
+  // Apps in webviews send origins such as capacitor://localhost: any scheme, but nothing after the host.
+  if (origin !== entry) return `"${entry}" is not an origin (scheme://host[:port] only); write ${origin}`;
+  return undefined;
+}
+
+/** CORS_ORIGINS: `*`, or origins exactly as browsers send them in the Origin header. */
+export const origins = list.superRefine((entries, ctx) => {
+  for (const entry of entries) {
+    const problem = originProblem(entry);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }
 });
 
 /** Sizes accept bytes or a binary suffix: 64KiB, 10MiB, 1GiB (KB/MB/GB are read as powers of 1024 too). */

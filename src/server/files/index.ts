@@ -29,6 +29,7 @@ export function createFiles(deps: Deps, auth: Authenticator): { router: Router; 
     signer: new LocalSigner(config.auth.jwtSecret),
     auth,
     downloadMode: env.FILES_DOWNLOAD_MODE,
+    crossOrigin: env.CORS_ORIGINS.length > 0,
   });
 
   const sweep = () => {

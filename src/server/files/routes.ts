@@ -10,6 +10,7 @@ import { resolvePrincipal } from '../auth/http.js';
 import { ObjectNotFoundError } from '../drivers/object-store/index.js';
 import { parseWith } from '../errors/domain-error.js';
 import { HttpError } from '../http/errors.js';
+import { discardRestOfBody, lingerBounds } from '../http/linger.js';
 import { assertCanRead, fileNotFound, ownerLabel } from './access.js';
 import { contentDisposition } from './names.js';
 import type { LocalSigner, Presigner } from './presigner.js';
@@ -47,12 +48,15 @@ export function describe(f: FileRecord, base: string) {
   };
 }
 
-/** An upload that failed before its body was read to the end must not be drained: close instead. */
-async function streamingBody<T>(req: IncomingMessage, res: Response, fn: () => Promise<T>): Promise<T> {
+/**
+ * An upload that failed before its body was read to the end (413, 415, a bad signature): the rest of the body
+ * is read and discarded within bounds, so the client gets the answer rather than a reset connection.
+ */
+async function streamingBody<T>(req: IncomingMessage, limit: number, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (!req.complete) res.setHeader('Connection', 'close');
+    discardRestOfBody(req, lingerBounds(limit));
     throw err;
   }
 }
@@ -63,6 +67,8 @@ export interface FilesRouterOptions {
   signer: LocalSigner;
   auth: Authenticator;
   downloadMode: 'stream' | 'redirect';
+  /** CORS_ORIGINS is set: downloads may be embedded by other origins (<img>, <video>), so CORP allows it. */
+  crossOrigin: boolean;
 }
 
 export function filesRouter(o: FilesRouterOptions): Router {
@@ -72,7 +78,7 @@ export function filesRouter(o: FilesRouterOptions): Router {
   const ttl = Math.floor(service.limits.presignTtlMs / 1000);
 
   router.post('/v1/files', authed, async (req, res) => {
-    const record = await streamingBody(req, res, async () => {
+    const record = await streamingBody(req, service.limits.maxBytes, async () => {
       // Refuse before reading a byte when the request says enough to know.
       service.checkSize(Number(req.get('content-length') ?? 0) || undefined);
       if (!/^multipart\/form-data/i.test(req.get('content-type') ?? ''))
@@ -102,7 +108,7 @@ export function filesRouter(o: FilesRouterOptions): Router {
     if (presigner.kind !== 'local')
       throw new HttpError(404, 'route_not_found', 'uploads go to object storage');
     const id = fileId(req);
-    await streamingBody(req, res, async () => {
+    await streamingBody(req, service.limits.maxBytes, async () => {
       signer.verify('PUT', id, req.query);
       await service.receiveDirect(id, req);
     });
@@ -139,10 +145,29 @@ export function filesRouter(o: FilesRouterOptions): Router {
     await sendFile(req, res, f, disposition);
   });
 
-  // Embedded mode's stand-in for a presigned S3 GET (the target of redirect mode).
+  // A short-lived link for <img src>, <video src> and downloads, where no Authorization header can be sent.
+  router.get('/v1/files/:id/url', authed, async (req, res) => {
+    const f = await service.repo.get(fileId(req));
+    assertCanRead(req.principal, f);
+    const expires = Math.floor(Date.now() / 1000) + ttl;
+    const download = req.query.download !== undefined;
+    const url =
+      presigner.kind === 's3' && o.downloadMode === 'redirect'
+        ? await presigner.downloadUrl({
+            id: f.id,
+            ttl,
+            base: baseOf(req),
+            contentType: f.contentType,
+            disposition: contentDisposition(f.name, f.contentType, download),
+          })
+        : `${baseOf(req)}/v1/files/${f.id}/content?expires=${expires}&signature=${signer.sign('GET', f.id, expires)}${download ? '&download' : ''}`;
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ url, expiresAt: new Date(expires * 1000).toISOString() });
+  });
+
+  // Signed downloads served by the server: the links of GET /v1/files/:id/url, and embedded mode's stand-in
+  // for a presigned S3 GET (the target of redirect mode). The signature is the credential; Range works.
   router.get('/v1/files/:id/content', async (req, res) => {
-    if (presigner.kind !== 'local')
-      throw new HttpError(404, 'route_not_found', 'downloads come from object storage');
     const id = fileId(req);
     signer.verify('GET', id, req.query);
     const f = await service.repo.get(id);
@@ -162,6 +187,8 @@ export function filesRouter(o: FilesRouterOptions): Router {
     res.setHeader('Cache-Control', 'private, max-age=3600');
     res.setHeader('Content-Type', f.contentType);
     res.setHeader('Content-Disposition', disposition);
+    // helmet's same-origin default would stop pages of the allowed origins from showing the file.
+    if (o.crossOrigin) res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
     if (req.get('if-none-match') === etag) {
       res.status(304).end();
       return;

@@ -100,3 +100,13 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
 export const notFoundHandler: RequestHandler = (req) => {
   throw new HttpError(404, 'route_not_found', `no route for ${req.method} ${req.path}`);
 };
+
+/** Plain HTTP on a WebSocket path (a browser tab, curl without upgrade headers): say what is needed. */
+export const upgradeRequiredHandler: RequestHandler = (req) => {
+  throw new HttpError(
+    426,
+    'upgrade_required',
+    `${req.path} is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket), e.g. new WebSocket('wss://<host>${req.path}?token=<token>')`,
+    { headers: { Upgrade: 'websocket', Connection: 'Upgrade' } },
+  );
+};

@@ -5,6 +5,9 @@ import cors from 'cors';
 import type { Request, RequestHandler } from 'express';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import { redactUrl } from '../util/redact.js';
+
+export { redactUrl } from '../util/redact.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -26,33 +29,6 @@ export function requestContext(log: Logger): RequestHandler {
     res.setHeader('X-Request-Id', req.id);
     next();
   };
-}
-
-/** Query parameters that carry a credential: signed file URLs (ours and S3's) and client tokens. */
-const SECRET_PARAM =
-  /^(signature|x-amz-signature|x-amz-credential|x-amz-security-token|token|access_token)$/i;
-
-function paramName(raw: string): string {
-  try {
-    return decodeURIComponent(raw.replace(/\+/g, ' '));
-  } catch {
-    return raw;
-  }
-}
-
-/** The URL as logged: credential values replaced, so a log line never holds a link that still works. */
-export function redactUrl(url: string): string {
-  const q = url.indexOf('?');
-  if (q < 0) return url;
-  const params = url
-    .slice(q + 1)
-    .split('&')
-    .map((pair) => {
-      const eq = pair.indexOf('=');
-      const name = eq < 0 ? pair : pair.slice(0, eq);
-      return SECRET_PARAM.test(paramName(name)) ? `${name}=[redacted]` : pair;
-    });
-  return `${url.slice(0, q)}?${params.join('&')}`;
 }
 
 /** The route template (e.g. /v1/channels/:channel) keeps metric label cardinality bounded. */
@@ -83,8 +59,28 @@ export function accessLog(metrics: Metrics): RequestHandler {
   };
 }
 
+/**
+ * Response headers browser code may read besides the CORS-safelisted ones: rate limits and when to retry,
+ * idempotent replays, request ids for support, and what file downloads need (validators, ranges, names).
+ */
+export const EXPOSED_HEADERS = [
+  'Retry-After',
+  'RateLimit-Limit',
+  'RateLimit-Remaining',
+  'RateLimit-Reset',
+  'Idempotent-Replayed',
+  'X-Request-Id',
+  'ETag',
+  'Content-Disposition',
+  'Content-Range',
+  'Content-Length',
+  'Accept-Ranges',
+  'Location',
+];
+
 export function corsFromAllowlist(origins: string[]): RequestHandler {
-  if (origins.includes('*')) return cors({ origin: '*', maxAge: 600 });
+  const common = { maxAge: 600, exposedHeaders: EXPOSED_HEADERS };
+  if (origins.includes('*')) return cors({ ...common, origin: '*' });
   const allowed = new Set(origins);
-  return cors({ origin: (origin, cb) => cb(null, origin !== undefined && allowed.has(origin)), maxAge: 600 });
+  return cors({ ...common, origin: (origin, cb) => cb(null, origin !== undefined && allowed.has(origin)) });
 }

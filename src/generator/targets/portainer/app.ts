@@ -60,10 +60,9 @@ export function emitPortainerApp(app: App): EmitResult {
     }
   }
   if (!app.repository) {
-    report.fail(
+    report.warn(
       'repository',
-      'a Portainer stack template loads its compose file from a public Git repository',
-      'set repository (GitHub owner/name) and commit the generated files there',
+      'a Portainer app template loads its stack file from a public Git repository, and the spec names none: no templates.json entry is written; deploy the stack file under Stacks > Add stack > Upload, or set repository (GitHub owner/name)',
     );
   }
   const entries = stack.vars.entries();
@@ -106,13 +105,19 @@ export function emitPortainerApp(app: App): EmitResult {
   };
   const header = [
     generatedNotice(app.specPath),
-    `Portainer stack file: add https://raw.githubusercontent.com/${app.repository ?? '<owner>/<repo>'}/HEAD/templates/portainer/templates.json`,
-    'under Settings > App Templates, then deploy it from App Templates; the form fills the variables below.',
+    ...(app.repository
+      ? [
+          `Portainer stack file: add https://raw.githubusercontent.com/${app.repository}/HEAD/templates/portainer/templates.json`,
+          'under Settings > App Templates, then deploy it from App Templates; the form fills the variables below.',
+        ]
+      : [
+          'Portainer stack file: Stacks > Add stack > Upload, then set the variables below under Environment variables.',
+        ]),
   ];
   const files: GeneratedFile[] = [
     { path: `${dir}/docker-compose.yml`, content: renderYaml(doc, { header }) },
     { path: `${dir}/logo.png`, content: app.logo ?? drawLogo(app.name) },
-    listFile([template]),
+    ...(app.repository ? [listFile([template])] : []),
   ];
   return report.result(files);
 }

@@ -110,7 +110,7 @@ function resourceVar(
   return undefined;
 }
 
-/** One env var of a service, or undefined after reporting why Render cannot set it. */
+/** One env var of a service; a value Render cannot compose is asked for at Blueprint creation, with a warning. */
 export function envVar(
   key: string,
   v: Value,
@@ -137,11 +137,33 @@ export function envVar(
     out = held(`app:${part.output}`, key, service, ctx, () => ({ key, sync: false }));
   }
   if (!out) {
-    ctx.report.fail(
+    ctx.report.warn(
       `${owner}.env.${key}`,
-      'Render sets a variable from a database, a service or a generated value only as a whole; this value composes one with other text (or reshapes a URL)',
-      'reference the whole output (for example ${resources.db.url}) and let the app add the rest, or read the parts',
+      `Render sets a variable from a database, a service or a generated value only as a whole, and ${key} composes one: the Blueprint asks for it (enter ${describe(v)} once the parts exist)`,
     );
+    out = { key, sync: false };
   }
   return out;
+}
+
+/** The composed value in words, for the operator who enters it: `postgresql://<resources.db.username>:…`. */
+function describe(v: Value): string {
+  return v
+    .map((p) => {
+      switch (p.kind) {
+        case 'text':
+          return p.text;
+        case 'resource':
+          return `<resources.${p.resource}.${p.output}${p.url?.scheme ? ` as ${p.url.scheme}://` : ''}${p.url?.query ? `?${p.url.query.map(([k, x]) => `${k}=${x}`).join('&')}` : ''}>`;
+        case 'app':
+          return `<the app's ${p.output}>`;
+        case 'input':
+          return `<inputs.${p.input}>`;
+        case 'secret':
+          return `<secrets.${p.secret}>`;
+        default:
+          return p.text;
+      }
+    })
+    .join('');
 }

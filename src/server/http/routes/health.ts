@@ -5,6 +5,7 @@ import { Router } from 'express';
 import type { Deps } from '../../deps.js';
 import { DomainError } from '../../errors/domain-error.js';
 import { withTimeout } from '../../util/timeout.js';
+import { metricsHandler } from './metrics.js';
 
 export interface Check {
   driver: string;
@@ -20,7 +21,11 @@ function reason(err: unknown): string {
 }
 
 /** One probe bounded by timeoutMs, with its latency; /readyz and the admin status use it. */
-export async function check(driver: string, timeoutMs: number, probe: () => Promise<unknown>): Promise<Check> {
+export async function check(
+  driver: string,
+  timeoutMs: number,
+  probe: () => Promise<unknown>,
+): Promise<Check> {
   const start = performance.now();
   const latency = () => Math.round((performance.now() - start) * 100) / 100;
   try {
@@ -30,6 +35,9 @@ export async function check(driver: string, timeoutMs: number, probe: () => Prom
     return { driver, ok: false, latencyMs: latency(), error: reason(err) };
   }
 }
+
+const IN_PROCESS_BUS =
+  'in-process bus (REDIS_URL is not set): messages, presence and rate limits stay in this replica; run one replica only';
 
 export function healthRouter({ db, bus, sharedState, store, metrics, lifecycle, config }: Deps): Router {
   const router = Router();
@@ -46,7 +54,11 @@ export function healthRouter({ db, bus, sharedState, store, metrics, lifecycle, 
       check(bus.driver, timeoutMs, () => Promise.all([bus.ping(), sharedState.ping()])),
       check(store.driver, timeoutMs, () => store.ping()),
     ]);
-    const checks = { postgres, redis, storage };
+    // Without REDIS_URL there is no Redis to report: the check is the in-process bus, and says what that means.
+    const checks =
+      bus.driver === 'memory'
+        ? { postgres, bus: { ...redis, note: IN_PROCESS_BUS }, storage }
+        : { postgres, redis, storage };
     const failing = Object.entries(checks)
       .filter(([, c]) => !c.ok)
       .map(([name]) => name);
@@ -60,11 +72,9 @@ export function healthRouter({ db, bus, sharedState, store, metrics, lifecycle, 
     }
   });
 
-  if (config.env.METRICS_ENABLED) {
-    router.get('/metrics', async (_req, res) => {
-      res.setHeader('Content-Type', metrics.registry.contentType);
-      res.send(await metrics.registry.metrics());
-    });
+  // With METRICS_PORT, /metrics is served by a listener of its own (server.ts), not here.
+  if (config.env.METRICS_ENABLED && config.env.METRICS_PORT === undefined) {
+    router.get('/metrics', metricsHandler(metrics, config.env.METRICS_TOKEN));
   }
   return router;
 }
