@@ -287,8 +287,11 @@ export class Client extends Emitter<ClientEvents> {
       return;
     }
     if (refused) this.#credentials.invalidate();
-    // An expired token is routine with a token callback: fetch a new one and come back at once.
-    let delay = err.kind === 'token_expired' ? 0 : this.#backoff.next();
+    // An expired token is routine with a token callback: fetch a new one and come back at once (the first
+    // time: a callback handing out expired tokens gets the backoff like any other failure).
+    const first = this.#backoff.attempt === 0;
+    let delay = this.#backoff.next();
+    if (err.kind === 'token_expired' && first) delay = 0;
     if (err.retryAfterMs !== undefined) delay = Math.max(delay, err.retryAfterMs);
     if (err.kind !== 'network' && err.kind !== 'draining') this.raise(err);
     this.#setState('reconnecting', err, delay);
