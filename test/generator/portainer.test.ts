@@ -51,7 +51,7 @@ function checkTemplate(g: Generated, name: string): void {
     assert.equal(list.templates[0].repository.stackfile, stackPath);
   } else {
     assert.ok(
-      g.warnings.some((w) => w.feature === 'repository'),
+      g.warnings.some((w) => w.feature === 'portainer.template'),
       'no template without a repository, reported',
     );
   }
@@ -123,6 +123,6 @@ describe('portainer: templates.json', () => {
     const g = generateCase(cases[0].spec, [portainerTarget]);
     const env = JSON.parse(text(g, 'templates/portainer/templates.json')).templates[0].env as PortainerEnv[];
     assert.match(env.find((e) => e.name === 'POSTGRES_PASSWORD')?.description ?? '', /openssl rand -hex 16/);
-    assert.ok(g.warnings.some((w) => w.feature === 'secrets'));
+    assert.ok(g.warnings.some((w) => w.feature === 'portainer.secrets'));
   });
 });

@@ -55,6 +55,18 @@ function expectedPaths(name: string, m: AppModel): string[] {
       return [`templates/compose/${n}/docker-compose.yml`, `templates/compose/${n}/.env.example`];
     case 'swarm':
       return [`templates/swarm/${n}.stack.yml`, `templates/swarm/${n}.env.example`];
+    case 'dokploy':
+      return ['docker-compose.yml', 'template.toml', 'meta.json', `${n}.png`]
+        .map((f) => `blueprints/${n}/${f}`)
+        .concat('meta.json');
+    case 'portainer':
+      return [
+        `templates/portainer/${n}/docker-compose.yml`,
+        `templates/portainer/${n}/logo.png`,
+        ...(m.repository ? ['templates/portainer/templates.json'] : []),
+      ];
+    case 'render':
+      return ['render.yaml'];
     default:
       assert.fail(`no expectation for target ${name}`);
   }
@@ -79,7 +91,12 @@ describe('generator targets', () => {
       'captain-definition',
       'compose',
       'coolify',
+      'dokploy',
+      'helm',
+      'k8s',
+      'portainer',
       'railway',
+      'render',
       'swarm',
     ]);
   });
@@ -99,7 +116,8 @@ describe('generator targets', () => {
         assert.deepEqual([...paths].sort(), expectedPaths(t.name, m).sort());
         for (const p of paths) assert.match(p, /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[^\\]+$/, p);
         for (const w of first.warnings) {
-          assert.match(w.feature, /^[a-z]+(\.[a-zA-Z]+)+$/);
+          // Targets written for version 2 name spec features (`workloads.media-box.env.SECRET_KEY`).
+          assert.match(w.feature, /^[a-z]+(\.[a-zA-Z0-9_-]+)+$/);
           assert.ok(w.message.length > 0);
         }
       });

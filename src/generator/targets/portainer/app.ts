@@ -61,7 +61,7 @@ export function emitPortainerApp(app: App): EmitResult {
   }
   if (!app.repository) {
     report.warn(
-      'repository',
+      'portainer.template',
       'a Portainer app template loads its stack file from a public Git repository, and the spec names none: no templates.json entry is written; deploy the stack file under Stacks > Add stack > Upload, or set repository (GitHub owner/name)',
     );
   }
@@ -69,7 +69,7 @@ export function emitPortainerApp(app: App): EmitResult {
   const generated = entries.filter((e) => 'generate' in e.fill).map((e) => e.name);
   if (generated.length > 0) {
     report.warn(
-      'secrets',
+      'portainer.secrets',
       `Portainer cannot generate values: the form asks for ${generated.join(', ')} (each tooltip gives a command), and they must stay the same on every redeploy`,
     );
   }
