@@ -11,7 +11,7 @@ import { upgradeClientIp } from './channels/client-ip.js';
 import { frameLimit } from './channels/inputs.js';
 import { createChannels } from './channels/service.js';
 import type { Deps } from './deps.js';
-import { createFiles } from './files/index.js';
+import { createFiles, exceptSignedDownloads } from './files/index.js';
 import { errorMiddleware, notFoundHandler, upgradeRequiredHandler } from './http/errors.js';
 import { accessLog, corsFromAllowlist, requestContext } from './http/middleware.js';
 import { clientScriptRouter } from './http/routes/client-script.js';
@@ -54,7 +54,7 @@ export function createApp(deps: Deps): App {
   const auth = new Authenticator(config.auth);
   const channels = createChannels(deps, auth, upgradeClientIp(app.get('trust proxy fn')));
   // One shared rate limit per caller covers channels (inside their router), token minting and files.
-  app.use(['/v1/tokens', '/v1/files'], resolvePrincipal(auth), channels.rateLimit);
+  app.use(['/v1/tokens', '/v1/files'], resolvePrincipal(auth), exceptSignedDownloads(channels.rateLimit));
   // Files stream their request bodies, so they are routed before the JSON parser could consume them.
   const files = createFiles(deps, auth);
   app.use(files.router);

@@ -31,6 +31,8 @@ describe('files from browsers', () => {
       CORS_ORIGINS: ORIGIN,
       MAX_FILE_BYTES: String(LIMIT),
       RATE_LIMIT_API_KEY: '1000000',
+      RATE_LIMIT_ANONYMOUS: '3',
+      RATE_LIMIT_WINDOW: '1h',
     });
     const res = await fetch(`${server.url}/v1/files?name=pic.png`, {
       method: 'POST',
@@ -84,6 +86,12 @@ describe('files from browsers', () => {
     assert.equal(part.headers.get('content-range'), `bytes 10-19/${bytes.length}`);
     assert.deepEqual(Buffer.from(await part.arrayBuffer()), bytes.subarray(10, 20));
 
+    // A page showing the file many times is one anonymous caller: signed links are not rate-limited.
+    for (let i = 0; i < 6; i++) {
+      const again = await fetch(url, { headers: { Range: 'bytes=0-0' } });
+      assert.equal(again.status, 206);
+      await again.arrayBuffer();
+    }
     const tampered = await fetch(url.replace(/signature=./, 'signature=A'));
     assert.equal(tampered.status, 403);
     const anonymous = await fetch(`${server.url}/v1/files/${fileId}/url`);
