@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
+import { centrifugoVersion } from '../targets/centrifugo.js';
 import { cpuMs, ROOT } from './proc.js';
 
 function pkgVersion(name: string): string {
@@ -35,6 +36,7 @@ export function machineFacts(postgres: string) {
     fdLimit: command('sh', ['-c', 'ulimit -Hn']),
     postgres,
     redis: command('redis-server', ['--version']).replace(/^Redis server v=(\S+).*$/, '$1'),
+    centrifugo: centrifugoVersion(),
     packages: Object.fromEntries(
       [
         'ws',
@@ -44,7 +46,7 @@ export function machineFacts(postgres: string) {
         'redis',
         'pg',
         'express',
-        'autocannon',
+        'undici',
       ].map((p) => [p, pkgVersion(p)]),
     ),
   };

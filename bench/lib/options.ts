@@ -26,7 +26,8 @@ export const USAGE = `usage: npm run bench -- [--quick] [--only=${SCENARIOS.join
                        [--no-build] [--no-doc]
   --quick      small sizes and short windows (smoke run, about a minute); also BENCH_QUICK=1
   --only       scenarios to run (default: all)
-  --targets    e.g. paasport,ws-naive,ws-batched,socketio-redis,express-pg (default: all)
+  --targets    e.g. paasport,paasport-batch,paasport-ws,ws-naive,ws-batched,socketio-redis,express-pg,
+               naive-http,centrifugo-redis,centrifugo-pg (default: all; Centrifugo is built on first use)
   --runs       repetitions behind every median (default 3, quick 1)
   --no-build   use the existing dist/ instead of running npm run build
   --no-doc     do not regenerate docs/benchmarks.md`;
@@ -75,7 +76,13 @@ export function params(quick: boolean) {
       drainMs: 30_000,
     },
     memory: { connections: quick ? 1000 : 10000, sessions: quick ? 1 : 3 },
-    publish: { concurrency: quick ? [10, 50] : [10, 50, 200], durationSec: quick ? 2 : 3, warmupSec: 1 },
+    publish: {
+      concurrency: quick ? [10, 50] : [10, 50, 200],
+      durationSec: quick ? 2 : 3,
+      warmupSec: 1,
+      /** Windows per concurrency (at most --runs): seven targets must fit the suite's time budget. */
+      runs: 1,
+    },
     counts: { sizes: quick ? [100_000] : [1_000_000, 10_000_000], requests: quick ? 200 : 300 },
     recovery: { missed: 1000 },
     replicas: { subscribers: quick ? 1000 : 5000, rate: 100, durationMs: quick ? 1000 : 2000 },

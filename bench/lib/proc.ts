@@ -15,6 +15,8 @@ export type SpawnOptions = {
   nodeArgs?: string[];
   /** Run a TypeScript entry through tsx. */
   tsx?: boolean;
+  /** `script` is an executable (a Go server such as Centrifugo), not a node entry. */
+  binary?: boolean;
   cwd?: string;
 };
 
@@ -34,7 +36,8 @@ export class Child {
     mkdirSync(LOG_DIR, { recursive: true });
     const nodeArgs = [...(opts.tsx ? ['--import', 'tsx'] : []), ...(opts.nodeArgs ?? [])];
     const cmd = 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$@"';
-    this.proc = spawn('/bin/sh', ['-c', cmd, 'sh', process.execPath, ...nodeArgs, script, ...args], {
+    const argv = opts.binary ? [script, ...args] : [process.execPath, ...nodeArgs, script, ...args];
+    this.proc = spawn('/bin/sh', ['-c', cmd, 'sh', ...argv], {
       cwd: opts.cwd ?? ROOT,
       env: { ...process.env, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -1,10 +1,10 @@
-// Client side of the two wire protocols under test: paasport's JSON frames over plain WebSocket (also
-// spoken by the bare-ws peers) and Socket.IO. Each client subscribes to one channel and reports the
+// Client side of the wire protocols under test: paasport's JSON frames over plain WebSocket (also
+// spoken by the bare-ws peers), Socket.IO and Centrifugo's JSON protocol. Each client subscribes to one channel and reports the
 // publisher timestamp `t` found in every delivered message's data.
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
 
-export type Protocol = 'json' | 'socketio';
+export type Protocol = 'json' | 'socketio' | 'centrifugo';
 
 export type ClientHooks = {
   /** A delivered message; `t` is the publisher's wall-clock send time in ms, NaN if absent. */
@@ -37,7 +37,74 @@ export type OpenSpec = {
 
 /** Opens one subscribed client; resolves once the server confirmed the subscription. */
 export function openClient(spec: OpenSpec, hooks: ClientHooks): Promise<Client> {
+  if (spec.protocol === 'centrifugo') return openCentrifugo(spec, hooks);
   return spec.protocol === 'json' ? openJson(spec, hooks) : openSocketIo(spec, hooks);
+}
+
+const NEWLINE = 0x0a;
+const PUB_KEY = Buffer.from('"pub":');
+
+/**
+ * Centrifugo's JSON protocol: commands and replies carry ids, a frame may hold several newline-separated
+ * replies and pushes, and an empty object is the server's ping, answered with an empty object.
+ */
+function openCentrifugo(spec: OpenSpec, hooks: ClientHooks): Promise<Client> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(spec.url, {
+      perMessageDeflate: false,
+      skipUTF8Validation: true,
+      ...(spec.localAddress ? { localAddress: spec.localAddress } : {}),
+    });
+    let subscribed = false;
+    const timer = setTimeout(() => fail(new Error('subscribe timed out')), spec.timeoutMs);
+    const fail = (err: Error) => {
+      clearTimeout(timer);
+      ws.terminate();
+      reject(err);
+    };
+    const client: Client = {
+      close: () => ws.terminate(),
+      get open() {
+        return ws.readyState === WebSocket.OPEN;
+      },
+    };
+    ws.on('open', () => {
+      // Commands of one frame run in order: connect, then subscribe.
+      ws.send(`{"id":1,"connect":{}}\n${JSON.stringify({ id: 2, subscribe: { channel: spec.channel } })}`);
+    });
+    const line = (buf: Buffer) => {
+      if (buf.indexOf(PUB_KEY) >= 0) return hooks.onMessage(timestampOf(buf));
+      if (buf.length <= 2) return ws.send('{}');
+      let msg: { id?: number; error?: { code: number; message: string } };
+      try {
+        msg = JSON.parse(buf.toString());
+      } catch {
+        return hooks.onError('unparsable frame');
+      }
+      if (msg.error) {
+        const text = `${msg.error.code}: ${msg.error.message}`;
+        if (!subscribed) return fail(new Error(text));
+        return hooks.onError(text);
+      }
+      if (msg.id === 2 && !subscribed) {
+        subscribed = true;
+        clearTimeout(timer);
+        resolve(client);
+      }
+    };
+    ws.on('message', (data: Buffer) => {
+      let start = 0;
+      for (let i = data.indexOf(NEWLINE); i >= 0; i = data.indexOf(NEWLINE, start)) {
+        if (i > start) line(data.subarray(start, i));
+        start = i + 1;
+      }
+      if (start < data.length) line(data.subarray(start));
+    });
+    ws.on('error', (err) => (subscribed ? hooks.onError(err.message) : fail(err)));
+    ws.on('close', (code) => {
+      if (!subscribed) fail(new Error(`closed ${code} before subscribed`));
+    });
+  });
 }
 
 function openJson(spec: OpenSpec, hooks: ClientHooks): Promise<Client> {

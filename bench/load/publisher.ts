@@ -30,6 +30,36 @@ function fail(m: string): void {
 function connect(req: RunRequest): Promise<Sender> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('publisher connect timed out')), 15_000);
+    if (req.protocol === 'centrifugo') {
+      // Centrifugo's client publish: a command with an id, answered by a reply with the same id.
+      const ws = new WebSocket(req.url, { perMessageDeflate: false });
+      let nextId = 2;
+      ws.on('open', () => {
+        ws.send('{"id":1,"connect":{}}');
+        clearTimeout(timer);
+        resolve({
+          send: ({ channel, data }) => ws.send(JSON.stringify({ id: nextId++, publish: { channel, data } })),
+          close: () => ws.close(),
+        });
+      });
+      ws.on('message', (raw: Buffer) => {
+        for (const text of raw.toString().split('\n')) {
+          if (text === '{}') {
+            ws.send('{}');
+            continue;
+          }
+          const msg = JSON.parse(text) as { id?: number; error?: { message: string } };
+          if (msg.error) fail(msg.error.message);
+          else if (msg.id !== undefined && msg.id > 1) counters.acks++;
+        }
+      });
+      ws.on('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+      ws.on('close', () => senders.delete(req.url));
+      return;
+    }
     if (req.protocol === 'json') {
       const ws = new WebSocket(req.url, { perMessageDeflate: false });
       ws.on('open', () => {

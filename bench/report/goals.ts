@@ -62,14 +62,31 @@ function memoryGoal(): Verdict {
 }
 
 function publishGoal(): Verdict {
-  const e = loadResult<PublishResult>('publish')?.targets.paasport;
-  const pt = e?.data?.points.find((p) => p.concurrency === 50);
-  const g = '≥ 3,000 persisted publishes/s at concurrency 50 with p99 < 50 ms';
-  if (!pt) return [g, notMeasured(e, 'no concurrency-50 result'), '–'];
+  const all = loadResult<PublishResult>('publish')?.targets;
+  const g =
+    '≥ 10,000 persisted publishes/s at concurrency 50 with p99 < 50 ms, ≥ 3x the naive floor, ≥ 2x Centrifugo (PostgreSQL broker)';
+  const at50 = (id: string) => all?.[id]?.data?.points.find((p) => p.concurrency === 50);
+  // paasport's fastest way of publishing at concurrency 50 (one message per request, batches or WebSocket).
+  const own = ['paasport', 'paasport-batch', 'paasport-ws']
+    .map((id) => ({ id, pt: at50(id) }))
+    .filter((x): x is { id: string; pt: NonNullable<typeof x.pt> } => x.pt !== undefined);
+  if (own.length === 0) return [g, notMeasured(all?.paasport, 'no concurrency-50 result'), '–'];
+  const best = own.reduce((a, b) => (b.pt.msgsPerSec.median > a.pt.msgsPerSec.median ? b : a));
+  const rate = best.pt.msgsPerSec.median;
+  const naive = at50('naive-http')?.msgsPerSec.median;
+  const cf = at50('centrifugo-pg')?.msgsPerSec.median;
+  const x = (peer: number | undefined) => (peer ? `${(rate / peer).toFixed(2)}x` : 'not measured');
   return [
     g,
-    `${fmt(pt.msgsPerSec.median)} msgs/s, p99 ${fmt(pt.p99Ms.median)} ms`,
-    yes(pt.msgsPerSec.median >= 3000 && pt.p99Ms.median < 50),
+    `${fmt(rate)} msgs/s (${all?.[best.id]?.label}), p99 ${fmt(best.pt.p99Ms.median)} ms; ${x(naive)} the naive floor, ${x(cf)} Centrifugo (PostgreSQL)`,
+    yes(
+      rate >= 10_000 &&
+        best.pt.p99Ms.median < 50 &&
+        naive !== undefined &&
+        rate >= 3 * naive &&
+        cf !== undefined &&
+        rate >= 2 * cf,
+    ),
   ];
 }
 
@@ -121,16 +138,17 @@ export function missedGoalNotes(): string {
     );
   }
   const pub = loadResult<PublishResult>('publish')?.targets;
-  const pp = pub?.paasport?.data?.points.find((p) => p.concurrency === 50);
-  const peer = pub?.['express-pg']?.data?.points.find((p) => p.concurrency === 50);
-  if (pp && (pp.msgsPerSec.median < 3000 || pp.p99Ms.median >= 50)) {
+  const pp = pub?.['paasport-ws']?.data?.points.find((p) => p.concurrency === 50);
+  const one = pub?.paasport?.data?.points.find((p) => p.concurrency === 50);
+  if (pp && one && (pp.msgsPerSec.median < 10_000 || pp.p99Ms.median >= 50)) {
     notes.push(
-      `- **Persisted publish.** paasport commits ${fmt(pp.msgsPerSec.median)} msgs/s at concurrency 50 (p99 ${fmt(pp.p99Ms.median)} ms);` +
-        (peer && sameRun(pub?.paasport, pub?.['express-pg'])
-          ? ` the bare Express + pg handler, one autocommit INSERT per request and nothing else, reaches ${fmt(peer.msgsPerSec.median)} msgs/s in the same run.`
-          : '') +
-        ` PostgreSQL and Redis use ${fmt(pp.servicesCpuUsPerMsg.median)} µs of CPU per message and the server ${fmt(pp.serverCpuUsPerMsg.median)} µs,` +
-        ' with autocannon on the same two cores: the bound is the commit path of the local PostgreSQL on this box.',
+      `- **Persisted publish.** At concurrency 50 paasport commits ${fmt(pp.msgsPerSec.median)} msgs/s over WebSocket` +
+        ` (p99 ${fmt(pp.p99Ms.median)} ms) and ${fmt(one.msgsPerSec.median)} msgs/s one message per HTTP request.` +
+        ` The server process uses ${fmt(pp.serverCpuUsPerMsg.median)} µs of CPU per message over WebSocket` +
+        ` (${fmt(one.serverCpuUsPerMsg.median)} µs over HTTP), PostgreSQL and Redis ${fmt(pp.servicesCpuUsPerMsg.median)} µs` +
+        ` and the load generator ${fmt(pp.clientCpuUsPerMsg.median)} µs, all on the same two cores shared with other work;` +
+        ' the server profile (`bench/results/publish-profile.md`) shows the server process mostly idle, waiting for its' +
+        ' statements: the bound is PostgreSQL on this box, not the Node.js side.',
     );
   }
   const counts = loadResult<CountsResult>('counts')?.targets.paasport?.data;

@@ -10,6 +10,7 @@ import { table } from './format.js';
 import { goalsSection } from './goals.js';
 import { countsSection, publishSection, recoverySection, startupSection } from './http-sections.js';
 import { type Charts, fanoutSection, memorySection, replicasSection } from './realtime-sections.js';
+import { standingSection } from './standing.js';
 
 type Meta = {
   runId: string;
@@ -32,6 +33,7 @@ function machineSection(meta: Meta | undefined): string {
     ['OS', m.os],
     ['Node.js', m.node],
     ['PostgreSQL / Redis', `${m.postgres} / ${m.redis}`],
+    ['Centrifugo', m.centrifugo ?? 'not built'],
     ['fd limit (hard)', m.fdLimit],
     [
       'Packages',
@@ -75,24 +77,33 @@ const METHOD = `- Every server and every load generator is a separate process on
 - Memory: RSS and JS heap of the server after two forced GCs (\`--expose-gc\`, asked over IPC by a probe
   module preloaded into every server, paasport included), before and after opening the idle subscribed
   connections; per connection = difference / connections; each sample is a new server.
-- Persisted publish: \`autocannon\` (separate process) posting to \`/v1/channels/:channel/messages\`; every
-  2xx is a message committed in PostgreSQL. The peer is the smallest Express + \`pg\` handler (one INSERT,
-  autocommit), which has none of paasport's offsets, idempotency or fan-out.
+- Persisted publish: a load process (\`bench/load/publish-load.ts\`, undici keep-alive pool, or \`ws\`)
+  keeps N publishes in flight for a fixed window over 10 channels and measures its own CPU. paasport is
+  measured one message per HTTP request, in batches of 20 (\`POST /v1/publish-batch\`) and over WebSocket
+  (\`publish\` frames answered by \`ack\` once committed; N in flight over 10 connections). Peers: the naive
+  floor (plain \`node:http\`, one autocommit INSERT per request), the smallest Express + \`pg\` handler, and
+  Centrifugo v6 publishing through its HTTP API (\`/api/publish\`) with history in Redis (Redis engine) or in
+  PostgreSQL (PostgreSQL broker). None of the Node peers has paasport's offsets, idempotency or fan-out.
+  After the run every target's stored count of the 10 channels is compared with what it acknowledged.
+- Centrifugo (Go, built from source at the pinned version by \`bash scripts/tools.sh centrifugo\`, or by the
+  first \`npm run bench\` that needs it) runs with anonymous clients (\`client.insecure\`), history on every
+  channel and its JSON protocol over WebSocket; its memory is RSS only (no JS heap, no forced GC).
 - Counts: rows generated with SQL \`generate_series\` straight into the table (1 ms apart), then the
   channel count and a one-minute window count are requested one at a time over HTTP. The peer answers
   with \`COUNT(*)\` on an index, which is what a straightforward implementation does.
 - Every figure is the median of the runs shown in parentheses as min–max; ratios are only formed between
-  results of the same run. The peers run through \`tsx\` (TypeScript loader), paasport from \`dist/\`,
+  results of the same run, on a shared 2-core machine (other work ran on it meanwhile), so they are noisy. The peers run through \`tsx\` (TypeScript loader), paasport from \`dist/\`,
   which matters only for cold start.`;
 
 export function renderReport(): string {
   const meta = loadJson<Meta>('meta');
   const charts: Charts = new Map();
   const sections = [
+    ['Where paasport stands', standingSection()],
     ['Goals', goalsSection()],
     ['1. Fan-out on one channel', fanoutSection(charts)],
     ['2. Memory per idle subscribed connection', memorySection(charts)],
-    ['3. Persisted publish over HTTP', publishSection(charts)],
+    ['3. Persisted publish', publishSection(charts)],
     ['4. Counts on large channels', countsSection()],
     ['5. Recovery after reconnect', recoverySection()],
     ['6. Cross-replica fan-out', replicasSection()],

@@ -1,26 +1,25 @@
-// Scenario 3: persisted publish over HTTP at several concurrencies, driven by autocannon in its own
-// process. Every 2xx must mean a committed row, so the stored count is checked against the 2xx count.
+// Scenario 3: persisted publish at several concurrencies over 10 channels, driven by an undici (or ws) load
+// process (bench/load/publish-load.ts). paasport is measured over HTTP one message per request, over HTTP in
+// batches and over WebSocket with acks; peers over their HTTP publish. Every acknowledgement must mean a
+// stored message, so acknowledged is checked against what the target stores afterwards.
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { servicesCpuMs } from '../lib/machine.js';
 import type { Params } from '../lib/options.js';
 import { withClient } from '../lib/pg.js';
 import { cpuMs, ROOT } from '../lib/proc.js';
+import { type Profile, summarizeProfile } from '../lib/profile-summary.js';
 import { type Summary, summarize } from '../lib/stats.js';
+import type { LoadResult, LoadSpec, PublishMode } from '../load/publish-load.js';
 import type { Deployment, Target } from '../targets/server.js';
 
-const AUTOCANNON = join(ROOT, 'node_modules/autocannon/autocannon.js');
-
-type CannonJson = {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number; average: number };
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-  duration: number;
-  '2xx': number;
-};
+const LOADER = join(ROOT, 'bench/load/publish-load.ts');
+const CHANNELS = Array.from({ length: 10 }, (_, i) => `bench-publish-${i}`);
+/** Messages per request when paasport publishes in batches. */
+export const BATCH_SIZE = 20;
 
 export type PublishRun = {
   msgsPerSec: number;
@@ -30,6 +29,7 @@ export type PublishRun = {
   failed: number;
   serverCpuUsPerMsg: number;
   servicesCpuUsPerMsg: number;
+  clientCpuUsPerMsg: number;
 };
 
 export type PublishPoint = {
@@ -40,39 +40,64 @@ export type PublishPoint = {
   p99Ms: Summary;
   serverCpuUsPerMsg: Summary;
   servicesCpuUsPerMsg: Summary;
+  clientCpuUsPerMsg: Summary;
 };
 
-export type PublishResult = { points: PublishPoint[]; stored: number; acknowledged: number };
+export type PublishResult = {
+  mode: PublishMode;
+  points: PublishPoint[];
+  stored: number;
+  acknowledged: number;
+  firstError?: string;
+};
 
-async function cannon(
-  url: string,
-  apiKey: string,
-  connections: number,
-  seconds: number,
-): Promise<CannonJson> {
-  const body = JSON.stringify({ data: { kind: 'bench', text: 'x'.repeat(100) } });
-  const args = [AUTOCANNON, '-c', String(connections), '-d', String(seconds), '-m', 'POST', '-b', body];
-  args.push('-H', 'content-type=application/json', '--json');
-  if (apiKey) args.push('-H', `authorization=Bearer ${apiKey}`);
-  const { stdout } = await promisify(execFile)(process.execPath, [...args, url], {
-    maxBuffer: 16 << 20,
-    timeout: (seconds + 30) * 1000,
-  });
-  return JSON.parse(stdout) as CannonJson;
+/** How each target publishes: paasport's variants share its deployment code, peers use their HTTP API. */
+export function modeOf(target: Target): PublishMode {
+  if (target.id === 'paasport-batch') return 'http-batch';
+  if (target.id === 'paasport-ws') return 'ws';
+  if (target.protocol === 'centrifugo') return 'centrifugo';
+  return 'http';
 }
 
-/** Stored rows of the channel: paasport's channel info, or COUNT(*) on the peer's own table. */
-async function storedCount(dep: Deployment, channel: string): Promise<number> {
-  if (dep.apiKey) {
-    const res = await fetch(`${dep.servers[0]!.httpUrl}/v1/channels/${channel}`, {
-      headers: { authorization: `Bearer ${dep.apiKey}` },
-    });
-    return Number(((await res.json()) as { count?: number }).count);
+async function load(spec: LoadSpec): Promise<LoadResult> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', LOADER, JSON.stringify(spec)],
+    { cwd: ROOT, maxBuffer: 16 << 20, timeout: (spec.seconds + 60) * 1000 },
+  );
+  return JSON.parse(stdout.trim().split('\n').pop() as string) as LoadResult;
+}
+
+/** Messages the target stores in the bench channels: its own count of each channel. */
+async function storedCount(target: Target, dep: Deployment): Promise<number> {
+  const origin = dep.servers[0]!.httpUrl;
+  let total = 0;
+  if (target.id.startsWith('paasport')) {
+    for (const channel of CHANNELS) {
+      const res = await fetch(`${origin}/v1/channels/${channel}`, {
+        headers: { authorization: `Bearer ${dep.apiKey}` },
+      });
+      total += Number(((await res.json()) as { count?: number }).count);
+    }
+    return total;
+  }
+  if (target.protocol === 'centrifugo') {
+    // The stream's top offset counts every publication it accepted (history holds up to 1M per channel).
+    for (const channel of CHANNELS) {
+      const res = await fetch(`${origin}/api/history`, {
+        method: 'POST',
+        headers: { 'x-api-key': dep.apiKey, 'content-type': 'application/json' },
+        body: JSON.stringify({ channel, limit: 0 }),
+      });
+      total += Number(((await res.json()) as { result?: { offset?: number } }).result?.offset ?? 0);
+    }
+    return total;
   }
   return withClient(dep.databaseUrl!, async (c) => {
-    const { rows } = await c.query('SELECT count(*)::bigint AS n FROM peer_messages WHERE channel = $1', [
-      channel,
-    ]);
+    const { rows } = await c.query(
+      'SELECT count(*)::bigint AS n FROM peer_messages WHERE channel = ANY($1::text[])',
+      [CHANNELS],
+    );
     return Number(rows[0].n);
   });
 }
@@ -83,39 +108,54 @@ export async function runPublish(
   runs: number,
   log: (m: string) => void,
 ): Promise<PublishResult> {
-  const dep = await target.deploy({ replicas: 1 });
+  // One message per HTTP request is the path the profile explains: V8's sampling profiler runs in that
+  // server (a few percent of its CPU) and its summary is saved with the results.
+  const profDir = target.id === 'paasport' ? mkdtempSync(join(tmpdir(), 'bench-prof-')) : undefined;
+  const env = profDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profDir}` } : undefined;
+  const dep = await target.deploy({ replicas: 1, ...(env ? { env } : {}) });
   const server = dep.servers[0]!;
-  const channel = 'bench-publish';
-  const url = `${server.httpUrl}/v1/channels/${channel}/messages`;
+  const mode = modeOf(target);
+  const spec = (concurrency: number, seconds: number): LoadSpec => ({
+    mode,
+    url: mode === 'ws' ? server.clientUrl : server.httpUrl,
+    apiKey: dep.apiKey,
+    concurrency,
+    channels: CHANNELS,
+    seconds,
+    batch: BATCH_SIZE,
+    payloadBytes: 100,
+  });
   const points: PublishPoint[] = [];
   let acknowledged = 0;
+  let firstError = '';
   try {
-    const warm = await cannon(url, dep.apiKey, 10, p.publish.warmupSec);
-    acknowledged += warm['2xx'];
-    if (warm['2xx'] === 0)
-      throw new Error(`warm-up got no 2xx (${warm.non2xx} non-2xx, ${warm.errors} errors)`);
+    const warm = await load(spec(10, p.publish.warmupSec));
+    acknowledged += warm.ok;
+    if (warm.ok === 0)
+      throw new Error(`warm-up got no acknowledgement (${warm.failed} failed: ${warm.firstError})`);
     for (const c of p.publish.concurrency) {
       const list: PublishRun[] = [];
-      for (let i = 0; i < runs; i++) {
+      for (let i = 0; i < Math.min(runs, p.publish.runs); i++) {
         const [s0, v0] = [cpuMs(server.child.pid), servicesCpuMs()];
-        const r = await cannon(url, dep.apiKey, c, p.publish.durationSec);
+        const r = await load(spec(c, p.publish.durationSec));
         const [s1, v1] = [cpuMs(server.child.pid), servicesCpuMs()];
-        const ok = r['2xx'];
-        acknowledged += ok;
-        const per = (ms: number) => (ok > 0 ? (Math.max(0, ms) * 1000) / ok : Number.NaN);
+        acknowledged += r.ok;
+        firstError ||= r.firstError;
+        const per = (ms: number) => (r.ok > 0 ? (Math.max(0, ms) * 1000) / r.ok : Number.NaN);
         const run: PublishRun = {
-          msgsPerSec: ok / p.publish.durationSec,
-          p50Ms: r.latency.p50,
-          p99Ms: r.latency.p99,
-          ok,
-          failed: r.non2xx + r.errors + r.timeouts,
+          msgsPerSec: r.ok / r.seconds,
+          p50Ms: r.p50Ms,
+          p99Ms: r.p99Ms,
+          ok: r.ok,
+          failed: r.failed,
           serverCpuUsPerMsg: per(s1 - s0),
           servicesCpuUsPerMsg: per(v1 - v0),
+          clientCpuUsPerMsg: per(r.clientCpuMs),
         };
         list.push(run);
         log(
-          `${target.id} c=${c}: ${Math.round(run.msgsPerSec)} msgs/s, p50 ${run.p50Ms} ms, p99 ${run.p99Ms} ms` +
-            (run.failed ? `, ${run.failed} failed` : ''),
+          `${target.id} c=${c}: ${Math.round(run.msgsPerSec)} msgs/s, p50 ${run.p50Ms.toFixed(1)} ms, p99 ${run.p99Ms.toFixed(1)} ms` +
+            (run.failed ? `, ${run.failed} failed (${r.firstError})` : ''),
         );
       }
       const pick = (k: keyof PublishRun) => summarize(list.map((r) => r[k]));
@@ -127,12 +167,36 @@ export async function runPublish(
         p99Ms: pick('p99Ms'),
         serverCpuUsPerMsg: pick('serverCpuUsPerMsg'),
         servicesCpuUsPerMsg: pick('servicesCpuUsPerMsg'),
+        clientCpuUsPerMsg: pick('clientCpuUsPerMsg'),
       });
     }
-    const stored = await storedCount(dep, channel);
+    const stored = await storedCount(target, dep);
     log(`${target.id}: ${acknowledged} acknowledged, ${stored} stored`);
-    return { points, stored, acknowledged };
+    return { mode, points, stored, acknowledged, ...(firstError ? { firstError } : {}) };
   } finally {
     await dep.stop();
+    if (profDir) saveProfile(profDir, log);
+  }
+}
+
+/** Writes the summary of the server's CPU profile (written on exit) to bench/results/publish-profile.md. */
+function saveProfile(dir: string, log: (m: string) => void): void {
+  try {
+    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+    if (!file) {
+      log('publish: the server wrote no CPU profile');
+      return;
+    }
+    const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profile;
+    const text =
+      '# CPU profile of paasport during the publish scenario (one message per HTTP request)\n\n' +
+      'Written by `npm run bench` from the V8 CPU profile of the server process (`--cpu-prof`), from start-up to' +
+      ' shutdown, covering the warm-up and every concurrency of the run. Self time per package or file and per' +
+      ' function; `(idle)` is time the event loop waited (for PostgreSQL, Redis or the network).\n\n' +
+      `${summarizeProfile(profile, 25)}\n`;
+    writeFileSync(join(ROOT, 'bench/results/publish-profile.md'), text);
+    log('publish: server CPU profile summarised in bench/results/publish-profile.md');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }

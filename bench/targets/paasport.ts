@@ -95,3 +95,16 @@ export const paasport: Target = {
     return { servers, protocol: 'json', apiKey, databaseUrl: dbUrl(db), stop: cleanup };
   },
 };
+
+/** The same server publishing through POST /v1/publish-batch (batches of BATCH_SIZE messages). */
+export const paasportBatch: Target = {
+  ...paasport,
+  id: 'paasport-batch',
+  label: 'paasport (HTTP batch of 20)',
+};
+/** The same server publishing over WebSocket, each publish answered by an ack frame once committed. */
+export const paasportWs: Target = {
+  ...paasport,
+  id: 'paasport-ws',
+  label: 'paasport (WebSocket publish + ack)',
+};

@@ -1,5 +1,6 @@
 // The peers paasport is measured against, as deployable targets: bare `ws` (naive and batched),
-// Socket.IO with the Redis adapter (and its in-memory recovery variant), and Express + pg.
+// Socket.IO with the Redis adapter (and its in-memory recovery variant), Express + pg and the naive
+// node:http + pg floor (Centrifugo is in centrifugo.ts).
 import { randomBytes } from 'node:crypto';
 import { createDatabase, dbUrl, dropDatabase, REDIS_URL } from '../lib/pg.js';
 import { deleteRedisPrefix } from './redis-cleanup.js';
@@ -98,6 +99,39 @@ export const expressPg: Target = {
       };
     } catch (err) {
       await drop();
+      throw err;
+    }
+  },
+};
+
+/** The naive floor of persisted publishing: node:http, one INSERT per request, its own database. */
+export const naiveHttp: Target = {
+  id: 'naive-http',
+  label: 'node:http + pg (naive floor)',
+  protocol: 'json',
+  multiReplica: false,
+  async deploy(): Promise<Deployment> {
+    const db = await createDatabase('bench_naive');
+    try {
+      const server = await startServer({
+        name: 'naive-http',
+        script: peer('naive-http.ts'),
+        tsx: true,
+        env: { DATABASE_URL: dbUrl(db) },
+        clientUrl: () => '',
+      });
+      return {
+        servers: [server],
+        protocol: 'json',
+        apiKey: '',
+        databaseUrl: dbUrl(db),
+        stop: async () => {
+          await stopAll([server]);
+          await dropDatabase(db);
+        },
+      };
+    } catch (err) {
+      await dropDatabase(db);
       throw err;
     }
   },

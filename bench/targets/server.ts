@@ -1,6 +1,6 @@
 // A server under test: started in its own process with the memory probe preloaded, ready when its
 // readiness URL answers 200, and measurable from outside (CPU from /proc, memory after GC over IPC).
-import { Child, freePort, waitHttpOk } from '../lib/proc.js';
+import { Child, freePort, rssBytes, waitHttpOk } from '../lib/proc.js';
 import type { Protocol } from '../load/clients.js';
 
 const PROBE = new URL('../lib/probe.mjs', import.meta.url).href;
@@ -30,6 +30,10 @@ export type StartSpec = {
   args?: string[];
   env?: Record<string, string>;
   tsx?: boolean;
+  /** An executable started as is (no node, no memory probe): memory is its RSS from /proc. */
+  binary?: boolean;
+  /** Argument list built from the chosen port (binaries read their port from a config file). */
+  argsFor?: (port: number) => string[];
   readyPath?: string;
   readyTimeoutMs?: number;
   clientUrl: (port: number) => string;
@@ -37,11 +41,12 @@ export type StartSpec = {
 
 export async function startServer(spec: StartSpec): Promise<Server> {
   const port = await freePort();
-  const child = new Child(spec.script, spec.args ?? [], {
+  const child = new Child(spec.script, spec.argsFor?.(port) ?? spec.args ?? [], {
     name: spec.name,
     env: { ...spec.env, PORT: String(port) },
     nodeArgs: ['--expose-gc', '--import', PROBE],
     tsx: spec.tsx ?? false,
+    binary: spec.binary ?? false,
   });
   const httpUrl = `http://127.0.0.1:${port}`;
   try {
@@ -57,7 +62,12 @@ export async function startServer(spec: StartSpec): Promise<Server> {
       httpUrl,
       clientUrl: spec.clientUrl(port),
       readyMs,
-      mem: () => child.request<Mem>('mem', {}, 30_000),
+      mem: spec.binary
+        ? async () => {
+            const rss = rssBytes(child.pid);
+            return { rss, heapUsed: Number.NaN, heapTotal: Number.NaN, external: 0, arrayBuffers: 0 };
+          }
+        : () => child.request<Mem>('mem', {}, 30_000),
     };
   } catch (err) {
     await child.stop();
