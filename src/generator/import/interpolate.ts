@@ -101,3 +101,6 @@ export function unsetVariables(value: string): VariablePiece[] {
     .filter(isVariable)
     .filter((p) => p.default === undefined);
 }
+
+/** Literal text in a spec string: only `${` is special there (`$${` writes it). */
+export const escapeText = (s: string) => s.replaceAll('${', '$${');

@@ -138,6 +138,8 @@ export function buildResource(s: ComposeService, findings: Findings): ResourceIn
         `${at}.environment.${name}`,
         `the ${kind} resource is configured by each target's provisioner`,
       );
+    for (const f of s.envFiles)
+      findings.skip(`${at}.env_file`, `${f} is not read: the ${kind} resource is configured by each target`);
     if (s.command && kind !== 'redis')
       findings.skip(`${at}.command`, `the ${kind} resource runs its image's own command`);
     if (s.entrypoint)

@@ -2,9 +2,9 @@
 // the first published one as the HTTP port, the healthcheck as a liveness probe (an HTTP probe when it is a
 // plain curl/wget of localhost), entrypoint and command, mounts of named volumes and bind-mounted folders.
 import type { PortSpec, ProbeSpec, WorkloadSpec } from '../spec/types-v2.js';
-import { escapeText, interpolated, mapEnvValue, type ValueContext } from './env-map.js';
+import { interpolated, mapEnvValue, type ValueContext } from './env-map.js';
 import type { Findings } from './findings.js';
-import { withDefaults } from './interpolate.js';
+import { escapeText, withDefaults } from './interpolate.js';
 import type { ComposeHealthcheck, ComposeService } from './parse.js';
 import { idOf } from './resources.js';
 
