@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parse } from 'yaml';
+import { generate } from '../../src/generator/generate.js';
 import { helmTarget } from '../../src/generator/targets/helm/index.js';
+import { k8sTarget } from '../../src/generator/targets/k8s/index.js';
 import { writeTree } from './helpers.js';
 import {
   appOf,
@@ -26,7 +28,7 @@ import {
   run,
   validateObject,
 } from './kubernetes-helpers.js';
-import { assertGolden } from './rules/app-fixtures.js';
+import { appFromText, assertGolden } from './rules/app-fixtures.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: values are read and edited as free-form chart data
 type Values = Record<string, any>;
@@ -114,6 +116,32 @@ describe('helm target', () => {
   for (const c of kubeCases.filter((x) => x.v2)) {
     it(`${c.name}: goldens`, () => assertGolden('helm', c.name, generateKube(c, helmTarget)));
   }
+
+  it('a spec env name equal to a helper variable is an error on both targets, never a duplicate', () => {
+    // GIVEN an app whose own env takes the name of the variable a composed URL reads
+    const app = appFromText(`version: 2
+name: clash
+description: Env names.
+workloads:
+  web:
+    image: ghcr.io/acme/clash:1.0.0
+    ports: { http: 3000 }
+    env:
+      DATABASE_URL: \${resources.db.url}
+      REF_RESOURCE_DB_HOST: db.example.com
+resources:
+  db: { type: postgres, version: 16-alpine }
+`);
+    for (const target of [helmTarget, k8sTarget]) {
+      // WHEN it is generated THEN the target refuses, naming the variable
+      const g = generate(app, [target]);
+      assert.deepEqual(
+        g.errors.map((e) => e.feature),
+        ['workloads.web.env.REF_RESOURCE_DB_HOST'],
+        target.name,
+      );
+    }
+  });
 
   it('every fixture: helm lint --strict and helm template, default and non-default values', {
     skip: helmMissing,

@@ -33,10 +33,15 @@ export function appOf(c: KubeCase): App {
   return isApp(model) ? model : appFromV1(model);
 }
 
-/** A spec of either version (the repository's own spec may be version 1 or 2). */
+const loadedSpecs = new Map<string, App | AppModel>();
+
+/** A spec of either version (the repository's own spec may be version 1 or 2), loaded once per run. */
 function loadAny(spec: string): App | AppModel {
+  const cached = loadedSpecs.get(spec);
+  if (cached) return cached;
   const loaded = loadAnyFile(join(repoRoot, spec), repoRoot);
   if (!loaded.ok) throw new Error(`${spec}: ${JSON.stringify(loaded.errors)}`);
+  loadedSpecs.set(spec, loaded.model);
   return loaded.model;
 }
 

@@ -22,6 +22,8 @@ import {
   kubeCases,
   parseObjects,
   podSpecs,
+  pool,
+  run,
   validateObject,
 } from './kubernetes-helpers.js';
 import { assertGolden } from './rules/app-fixtures.js';
@@ -39,10 +41,10 @@ function filesUnder(root: string, dir = root): string[] {
 }
 
 /** `kubectl kustomize`, or (without kubectl) the listed files read directly, generators left out. */
-function build(dir: string): KubeObject[] {
+async function build(dir: string): Promise<KubeObject[]> {
   if (kubectl) {
-    const out = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
-    assert.equal(out.status, 0, out.stderr);
+    const out = await run('kubectl', ['kustomize', dir], dir);
+    assert.equal(out.code, 0, out.stderr);
     return parseObjects(out.stdout);
   }
   const k = parse(readFileSync(join(dir, 'kustomization.yaml'), 'utf8'));
@@ -65,7 +67,7 @@ describe('k8s target', () => {
   it(`every fixture: the kustomization lists every file and builds; objects validate (${kubectl ? 'kubectl kustomize' : 'no kubectl: listed files parsed directly'})`, async () => {
     const started = Date.now();
     let objects = 0;
-    for (const c of kubeCases) {
+    await pool(kubeCases, 3, async (c) => {
       const g = generateKube(c, k8sTarget);
       assert.deepEqual(g.errors, [], `${c.name} has no errors`);
       const app = appOf(c);
@@ -115,7 +117,7 @@ describe('k8s target', () => {
             ),
           );
         }
-        const built = build(dir);
+        const built = await build(dir);
         objects += built.length;
         for (const o of built) {
           await validateObject(o);
@@ -149,7 +151,7 @@ describe('k8s target', () => {
           }
         }
       }
-    }
+    });
     console.log(
       `k8s: ${kubeCases.length} fixtures, ${objects} objects validated, ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );

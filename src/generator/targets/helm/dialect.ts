@@ -45,5 +45,9 @@ export function helmDialect(app: App, t: Templates, report: Report): KubeDialect
     replicas: (path) => t.scalar(`{{ ${valuesRef(path)}.replicas }}`),
     resources: (path) => t.block(`${valuesRef(path)}.resources`),
     storage: (path) => `{{ ${valuesRef(path)}.storage }}`,
+    // Env read from a ConfigMap is fixed at pod start: a settings change must roll the pods.
+    podAnnotations: {
+      'checksum/settings': '{{ include (print $.Template.BasePath "/settings.yaml") . | sha256sum }}',
+    },
   };
 }

@@ -46,6 +46,8 @@ export interface KubeDialect {
   replicas(path: string[], n: number): number | string;
   resources(path: string[], limits?: ResourceLimits, requests?: ResourceLimits): unknown;
   storage(path: string[], size: string): string;
+  /** Pod template annotations of workloads (Helm: a checksum of the settings, so pods roll when they change). */
+  podAnnotations?: Record<string, string>;
 }
 
 export interface KubeCtx {

@@ -71,6 +71,8 @@ export interface ContainerValues {
 
 export function containerValues(ctx: KubeCtx, owner: string): ContainerValues {
   const helpers = new Map<string, EnvVar>();
+  /** The spec's own env names, which no helper may take. */
+  const names = new Set<string>();
   const lit = ctx.dialect.lit;
   const helper = (entry: KeyEntry) => {
     const name = helperName(entry);
@@ -108,24 +110,25 @@ export function containerValues(ctx: KubeCtx, owner: string): ContainerValues {
         (n) => `\${${n}}`,
       )}"`,
     env(entries) {
-      const names = new Set(entries.map((e) => e.name));
+      for (const e of entries) names.add(e.name);
       return entries.map((e) => {
         const parts = resolveKube(e.value, ctx);
         const only = parts.length === 1 ? keyOf(parts[0] as ValuePart, ctx) : undefined;
         if (only) return { name: e.name, valueFrom: keyRef(only, ctx) };
-        const value = text(e.value);
-        for (const h of helpers.keys()) {
-          if (names.has(h)) {
-            ctx.report.fail(
-              `${owner}.env.${h}`,
-              `${h} is both an env name of the spec and a helper variable`,
-              'rename it in the spec',
-            );
-          }
-        }
-        return { name: e.name, value };
+        return { name: e.name, value: text(e.value) };
       });
     },
-    helpers: () => [...helpers.values()].sort((a, b) => (a.name < b.name ? -1 : 1)),
+    helpers() {
+      for (const h of helpers.keys()) {
+        if (names.has(h)) {
+          ctx.report.fail(
+            `${owner}.env.${h}`,
+            `${h} is both an env name of the spec and a helper variable`,
+            'rename it in the spec',
+          );
+        }
+      }
+      return [...helpers.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+    },
   };
 }

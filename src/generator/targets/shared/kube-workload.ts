@@ -181,6 +181,10 @@ export function workloadObjects(w: Workload, ctx: KubeCtx): KubeObject[] {
     ...(volumes.length > 0 ? { volumes } : {}),
   };
   const name = d.name(w.name);
+  const podMeta = {
+    labels: d.labels(w.name),
+    ...(d.podAnnotations ? { annotations: d.podAnnotations } : {}),
+  };
   const objects: KubeObject[] = [];
   if (w.role === 'release') {
     objects.push({
@@ -188,7 +192,7 @@ export function workloadObjects(w: Workload, ctx: KubeCtx): KubeObject[] {
         apiVersion: 'batch/v1',
         kind: 'Job',
         metadata: { name, labels: d.labels(w.name) },
-        spec: { backoffLimit: 3, template: { metadata: { labels: d.labels(w.name) }, spec: podSpec } },
+        spec: { backoffLimit: 3, template: { metadata: podMeta, spec: podSpec } },
       },
     });
   } else {
@@ -205,7 +209,7 @@ export function workloadObjects(w: Workload, ctx: KubeCtx): KubeObject[] {
             w.volumes.length > 0
               ? { type: 'Recreate' }
               : { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
-          template: { metadata: { labels: d.labels(w.name) }, spec: podSpec },
+          template: { metadata: podMeta, spec: podSpec },
         },
       },
     });
