@@ -84,7 +84,7 @@ describe('paasport import (command line)', () => {
       imported.stdout,
       'wrote spec/twenty.yaml; check it with: paasport validate spec/twenty.yaml\n',
     );
-    assert.match(imported.stderr, /Losses accepted \(targets\.<target>\.accept\)/);
+    assert.match(imported.stderr, /^Losses accepted in targets\.<target>\.accept \(\d+\):$/m);
     const text = readFileSync(join(dir, 'spec/twenty.yaml'), 'utf8');
     assert.equal(
       text,

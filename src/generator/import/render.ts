@@ -34,7 +34,7 @@ export function reportLines(findings: Finding[], settled: Settled): { title: str
     { title: 'Not carried over', lines: findings.filter((f) => f.kind === 'skip').map(formatFinding) },
     { title: 'Changed on the way', lines: findings.filter((f) => f.kind === 'change').map(formatFinding) },
     {
-      title: 'Losses accepted (targets.<target>.accept)',
+      title: 'Losses accepted in targets.<target>.accept',
       lines: settled.accepted.map(
         (a) => `${a.target} accepts ${a.loss}${a.messages.length > 0 ? `: ${a.messages.join('; ')}` : ''}`,
       ),
