@@ -49,7 +49,7 @@ describe('caprover one-click apps', () => {
 
   it('secrets come from distinct variables and survive the substitution', () => {
     // GIVEN the repo template WHEN CapRover substitutes defaults THEN URLs carry the generated passwords
-    const { apps } = outputs('templates/specs/paasport.yaml');
+    const { apps } = outputs('test/fixtures/specs/paasport-v1.yaml');
     const doc = parse(apps[0]!.content as string);
     const deployed = simulateDeploy(doc, doc.caproverOneClickApp.variables);
     const services = deployed.services as Record<string, { environment?: Record<string, string> }>;
@@ -61,7 +61,7 @@ describe('caprover one-click apps', () => {
   });
 
   it('publishes a hostable repository: v4/list, v4/apps/<name> as JSON, logos as PNG', () => {
-    const { files } = outputs('templates/specs/paasport.yaml');
+    const { files } = outputs('test/fixtures/specs/paasport-v1.yaml');
     const list = JSON.parse(fileText(files, 'one-click-apps/repository/v4/list'));
     assert.deepEqual(
       list.oneClickApps.map((a: { name: string }) => a.name),
@@ -75,7 +75,7 @@ describe('caprover one-click apps', () => {
   });
 
   it('cluster variant keeps the app stateless and explains the post-install steps', () => {
-    const { apps } = outputs('templates/specs/paasport.yaml');
+    const { apps } = outputs('test/fixtures/specs/paasport-v1.yaml');
     const cluster = parse(apps.find((a) => a.path.endsWith('-cluster.yml'))!.content as string);
     assert.equal(cluster.services.$$cap_appname.volumes, undefined);
     assert.match(cluster.caproverOneClickApp.instructions.end, /Instance Count: 2/);
@@ -90,7 +90,7 @@ function sub(text: string, from: string | RegExp, to: string): string {
 }
 
 describe('caprover rules reject known defects', () => {
-  const { apps, logos } = outputs('templates/specs/paasport.yaml');
+  const { apps, logos } = outputs('test/fixtures/specs/paasport-v1.yaml');
   const base = apps.find((a) => a.path.endsWith('/paasport.yml'))!.content as string;
   const check = (text: string, fileName = 'paasport.yml', cluster = false) =>
     checkOneClickApp({ fileName, text, logos, cluster }).map((f) => f.rule);

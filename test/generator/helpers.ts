@@ -12,7 +12,7 @@ import type { GeneratedFile, Target } from '../../src/generator/targets/target.j
 export const repoRoot = new URL('../../', import.meta.url).pathname.replace(/\/$/, '');
 
 export const cases = [
-  { name: 'paasport', spec: 'templates/specs/paasport.yaml' },
+  { name: 'paasport-v1', spec: 'test/fixtures/specs/paasport-v1.yaml' },
   { name: 'minimal', spec: 'test/fixtures/specs/minimal.yaml' },
   { name: 'postgres-only', spec: 'test/fixtures/specs/postgres-only.yaml' },
   { name: 'minio-secrets', spec: 'test/fixtures/specs/minio-secrets.yaml' },
