@@ -14,6 +14,8 @@ import type { Target } from '../../src/generator/targets/target.js';
 import { repoRoot } from './helpers.js';
 
 export const v2Cases = [
+  // The repository's own spec: its goldens cover every target (see v2-golden.test.ts).
+  { name: 'paasport', spec: 'templates/specs/paasport.yaml' },
   { name: 'mastodon', spec: 'test/fixtures/specs/mastodon.yaml' },
   { name: 'n8n-queue', spec: 'test/fixtures/specs/n8n-queue.yaml' },
   { name: 'umami', spec: 'test/fixtures/specs/umami.yaml' },
