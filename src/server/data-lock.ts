@@ -4,7 +4,7 @@
 // pid is dead on this host, or, on another host or after a container restart, it stopped being touched).
 import { randomUUID } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
-import { mkdir, open, readFile, rename, stat, unlink, utimes } from 'node:fs/promises';
+import { link, mkdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -79,18 +79,21 @@ function isStale(found: { holder?: Holder; ageMs: number }): boolean {
   return !alive(h.pid);
 }
 
+/**
+ * Creates the lock with its content in one step: written to a file of its own, then hard-linked into place,
+ * which fails when the lock exists. Readers never see a lock file without its holder.
+ */
 async function tryCreate(path: string, holder: Holder): Promise<boolean> {
+  const temp = `${path}.${holder.nonce}`;
+  await writeFile(temp, JSON.stringify(holder), { flag: 'wx' });
   try {
-    const file = await open(path, 'wx');
-    try {
-      await file.writeFile(JSON.stringify(holder));
-    } finally {
-      await file.close();
-    }
+    await link(temp, path);
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw err;
+  } finally {
+    await unlink(temp).catch(() => {});
   }
 }
 
