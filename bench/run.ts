@@ -32,7 +32,7 @@ const TARGETS: Record<ScenarioId, Target[]> = {
   memory: [paasport, wsNaive, wsBatched, socketIoRedis, centrifugoRedis, centrifugoPg],
   publish: [paasport, paasportBatch, paasportWs, naiveHttp, expressPg, centrifugoRedis, centrifugoPg],
   counts: [paasport, expressPg],
-  recovery: [paasport, socketIoRecovery],
+  recovery: [paasport, socketIoRecovery, centrifugoRedis, centrifugoPg],
   replicas: [paasport, socketIoRedis],
 };
 

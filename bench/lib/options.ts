@@ -28,7 +28,7 @@ export const USAGE = `usage: npm run bench -- [--quick] [--only=${SCENARIOS.join
   --only       scenarios to run (default: all)
   --targets    e.g. paasport,paasport-batch,paasport-ws,ws-naive,ws-batched,socketio-redis,express-pg,
                naive-http,centrifugo-redis,centrifugo-pg (default: all; Centrifugo is built on first use)
-  --runs       repetitions behind every median (default 3, quick 1)
+  --runs       repetitions behind every median (default 2, quick 1)
   --no-build   use the existing dist/ instead of running npm run build
   --no-doc     do not regenerate docs/benchmarks.md`;
 
@@ -57,7 +57,7 @@ export function parseOptions(argv: string[]): Options {
     else if (key === '--help' || key === '-h') throw new Error(USAGE);
     else throw new Error(`unknown option ${arg}\n${USAGE}`);
   }
-  if (opts.runs === 0) opts.runs = opts.quick ? 1 : 3;
+  if (opts.runs === 0) opts.runs = opts.quick ? 1 : 2;
   return opts;
 }
 

@@ -169,7 +169,6 @@ export function standingSection(): string {
     `${table(head, metrics.map(row))}\n\n` +
     'Ratios above 1 favour paasport (for costs, latency and memory the ratio is peer ÷ paasport). They come ' +
     'from one run on a shared 2-core machine where the load generators, PostgreSQL and Redis share the same ' +
-    'cores, so they move by tens of percent between runs. Centrifugo is not in the recovery row (its ' +
-    'recovery needs the stream epoch, which this harness does not drive yet).\n'
+    'cores, so they move by tens of percent between runs.\n'
   );
 }

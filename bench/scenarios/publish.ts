@@ -111,8 +111,8 @@ export async function runPublish(
   // One message per HTTP request is the path the profile explains: V8's sampling profiler runs in that
   // server (a few percent of its CPU) and its summary is saved with the results.
   const profDir = target.id === 'paasport' ? mkdtempSync(join(tmpdir(), 'bench-prof-')) : undefined;
-  const env = profDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profDir}` } : undefined;
-  const dep = await target.deploy({ replicas: 1, ...(env ? { env } : {}) });
+  const nodeArgs = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : undefined;
+  const dep = await target.deploy({ replicas: 1, ...(nodeArgs ? { nodeArgs } : {}) });
   const server = dep.servers[0]!;
   const mode = modeOf(target);
   const spec = (concurrency: number, seconds: number): LoadSpec => ({

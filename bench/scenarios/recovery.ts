@@ -7,6 +7,7 @@ import type { Params } from '../lib/options.js';
 import { sleep } from '../lib/proc.js';
 import { type Summary, summarize } from '../lib/stats.js';
 import type { Deployment, Target } from '../targets/server.js';
+import { centrifugoRecoveryRun } from './recovery-centrifugo.js';
 
 export type RecoveryResult = { missed: number; ms: Summary; recovered: boolean[]; inOrder: boolean[] };
 
@@ -134,7 +135,9 @@ export async function runRecovery(target: Target, p: Params, runs: number, log: 
       const r =
         dep.protocol === 'json'
           ? await paasportRun(dep, channel, p.recovery.missed)
-          : await socketIoRun(dep, channel, p.recovery.missed);
+          : dep.protocol === 'centrifugo'
+            ? await centrifugoRecoveryRun(dep, channel, p.recovery.missed)
+            : await socketIoRun(dep, channel, p.recovery.missed);
       times.push(r.ms);
       recovered.push(r.recovered);
       inOrder.push(r.inOrder);

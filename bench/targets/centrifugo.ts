@@ -38,7 +38,7 @@ function config(port: number, apiKey: string, backend: Record<string, unknown>):
   return {
     http_server: { address: '127.0.0.1', port },
     http_api: { key: apiKey },
-    client: { insecure: true },
+    client: { insecure: true, recovery_max_publication_limit: 1000 },
     // Recovery needs a stream long enough for the missed messages; the publish scenario fills 10 channels.
     channel: { without_namespace: { history_size: 1_000_000, history_ttl: '3600s', force_recovery: true } },
     health: { enabled: true },

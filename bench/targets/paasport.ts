@@ -64,7 +64,7 @@ export const paasport: Target = {
   label: 'paasport (Postgres + Redis)',
   protocol: 'json',
   multiReplica: true,
-  async deploy({ replicas, env }): Promise<Deployment> {
+  async deploy({ replicas, env, nodeArgs }): Promise<Deployment> {
     const db = await createDatabase('bench_paasport');
     const prefix = `bench-${randomBytes(4).toString('hex')}:`;
     const apiKey = randomBytes(24).toString('hex');
@@ -83,6 +83,7 @@ export const paasport: Target = {
             name: `paasport-${i}`,
             script: MAIN,
             env: base,
+            ...(nodeArgs ? { nodeArgs } : {}),
             readyTimeoutMs: 90_000,
             clientUrl: (port) => `ws://127.0.0.1:${port}/v1/ws?token=${apiKey}`,
           }),

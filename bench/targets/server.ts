@@ -30,6 +30,8 @@ export type StartSpec = {
   args?: string[];
   env?: Record<string, string>;
   tsx?: boolean;
+  /** Extra node flags (e.g. --cpu-prof, which NODE_OPTIONS does not accept). */
+  nodeArgs?: string[];
   /** An executable started as is (no node, no memory probe): memory is its RSS from /proc. */
   binary?: boolean;
   /** Argument list built from the chosen port (binaries read their port from a config file). */
@@ -44,7 +46,7 @@ export async function startServer(spec: StartSpec): Promise<Server> {
   const child = new Child(spec.script, spec.argsFor?.(port) ?? spec.args ?? [], {
     name: spec.name,
     env: { ...spec.env, PORT: String(port) },
-    nodeArgs: ['--expose-gc', '--import', PROBE],
+    nodeArgs: ['--expose-gc', '--import', PROBE, ...(spec.nodeArgs ?? [])],
     tsx: spec.tsx ?? false,
     binary: spec.binary ?? false,
   });
@@ -85,7 +87,7 @@ export type Deployment = {
   stop(): Promise<void>;
 };
 
-export type DeployOptions = { replicas: number; env?: Record<string, string> };
+export type DeployOptions = { replicas: number; env?: Record<string, string>; nodeArgs?: string[] };
 
 export type Target = {
   id: string;
