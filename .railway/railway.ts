@@ -18,7 +18,7 @@ export default defineRailway(() => {
     },
     env: {
       API_KEYS: { generator: "secret(48, \"0123456789abcdef\")" },
-      BACKUP_SCHEDULE: { description: "Backup schedule: Cron expression (UTC) for the automatic pg_dump backup into the bucket under backups/; the default runs daily at 03:00. Clear it only if another job takes backups.", value: "0 3 * * *", isOptional: false, preserveExisting: true },
+      BACKUP_SCHEDULE: { description: "Backup schedule: Cron expression (UTC) for the automatic pg_dump backup into the bucket under backups/; the default runs daily at 03:00 UTC. Restore with paasport restore (docs/operations.md).", value: "0 3 * * *", isOptional: false, preserveExisting: true },
       DATABASE_URL: ref(postgresNode, "DATABASE_URL"),
       DRAIN_TIMEOUT: "8s",
       JWT_SECRET: { generator: "secret(64, \"0123456789abcdef\")" },
@@ -27,6 +27,7 @@ export default defineRailway(() => {
       MIGRATE_ON_START: "true",
       NODE_ENV: "production",
       PORT: "3000",
+      PUSHER_APP_CLIENT_EVENTS: { description: "Pusher client events: true lets clients send client-* events (Laravel Echo whispers) on private and presence channels of the Pusher app; false refuses them.", value: "false", isOptional: false, preserveExisting: true },
       PUSHER_APP_ID: { description: "Pusher app id: App id of the Pusher-compatible endpoint, as Pusher server libraries send it (appId); its key and secret are generated.", value: "paasport", isOptional: false, preserveExisting: true },
       PUSHER_APP_KEY: { generator: "secret(20, \"0123456789abcdef\")" },
       PUSHER_APP_SECRET: { generator: "secret(40, \"0123456789abcdef\")" },

@@ -1,11 +1,14 @@
-// The repository's own deployment files must be exactly what its spec generates (drift test), every env
-// name the spec gives the app must be documented in docs/configuration.md, and output must be deterministic.
+// The repository's own deployment files must be exactly what its version 2 spec generates (drift test), every
+// env name the spec gives a workload must be documented in docs/configuration.md, and output is deterministic.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { type CliIo, runGeneratorCli } from '../../src/generator/cli.js';
-import { cases, generateCase, loadModel, repoRoot } from './helpers.js';
+import { generate } from '../../src/generator/generate.js';
+import { allTargets } from '../../src/generator/targets/index.js';
+import { cases, generateCase, repoRoot } from './helpers.js';
+import { loadApp } from './v2-helpers.js';
 
 const repoSpec = 'templates/specs/paasport.yaml';
 
@@ -26,23 +29,25 @@ describe('repository outputs', () => {
   });
 
   const configDoc = join(repoRoot, 'docs/configuration.md');
-  it('every env var the spec sets for the app is documented in docs/configuration.md', {
+  it('every env var the spec sets for a workload is documented in docs/configuration.md', {
     skip:
       !existsSync(configDoc) &&
       'docs/configuration.md does not exist yet (generated from the server settings)',
   }, () => {
     const doc = readFileSync(configDoc, 'utf8');
-    const missing = loadModel(repoSpec).app.env.filter((v) => !new RegExp(`\\b${v.name}\\b`).test(doc));
-    assert.deepEqual(
-      missing.map((v) => v.name),
-      [],
-    );
+    const names = [...new Set(loadApp(repoSpec).workloads.flatMap((w) => w.env.map((v) => v.name)))];
+    assert.ok(names.includes('METRICS_TOKEN') && names.includes('BACKUP_SCHEDULE'), names.join(' '));
+    const missing = names.filter((name) => !new RegExp(`\\b${name}\\b`).test(doc));
+    assert.deepEqual(missing, []);
   });
 
   it('output is deterministic, ends with a newline and carries the generated-file notice', () => {
-    for (const c of cases) {
-      const first = generateCase(c.spec);
-      const second = generateCase(c.spec);
+    const both = [{ spec: repoSpec, run: () => generate(loadApp(repoSpec), allTargets) }].concat(
+      cases.map((c) => ({ spec: c.spec, run: () => generateCase(c.spec) })),
+    );
+    for (const c of both) {
+      const first = c.run();
+      const second = c.run();
       assert.deepEqual(first, second);
       for (const f of first.files) {
         if (typeof f.content !== 'string') continue;
@@ -60,12 +65,18 @@ describe('repository outputs', () => {
   });
 
   it('secrets are never committed values: each platform generates them', () => {
-    const { files } = generateCase(repoSpec);
+    const { files } = generate(loadApp(repoSpec), allTargets);
     const text = files.map((f) => (typeof f.content === 'string' ? f.content : '')).join('\n');
-    assert.match(text, /\$\$cap_gen_random_hex\(64\)/);
-    assert.match(text, /SERVICE_PASSWORD_64_JWTSECRET/);
-    assert.match(text, /generator: "secret\(64, /);
-    assert.match(text, /JWT_SECRET: \$\{JWT_SECRET:\?/);
-    assert.doesNotMatch(text, /JWT_SECRET[:=] ?[0-9a-f]{32,}/);
+    for (const [name, length] of [
+      ['JWT_SECRET', 64],
+      ['METRICS_TOKEN', 32],
+      ['PUSHER_APP_SECRET', 40],
+    ] as const) {
+      assert.match(text, new RegExp(`\\$\\$cap_gen_random_hex\\(${length}\\)`), `CapRover ${name}`);
+      assert.match(text, new RegExp(`SERVICE_HEX_32_${name.replace(/_/g, '')}\\b`), `Coolify ${name}`);
+      assert.match(text, new RegExp(`${name}: \\{ generator: "secret\\(${length}, `), `Railway ${name}`);
+      assert.match(text, new RegExp(`${name}: \\$\\{${name}:\\?`), `compose ${name}`);
+      assert.doesNotMatch(text, new RegExp(`${name}[:=] ?[0-9a-f]{16,}`), `no committed ${name}`);
+    }
   });
 });
