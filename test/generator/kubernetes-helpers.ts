@@ -18,13 +18,15 @@ import { appCases } from './rules/app-fixtures.js';
 export interface KubeCase {
   name: string;
   spec: string;
-  /** The v2 app (v1 cases are read through the same conversion the targets use). */
+  /** A version 2 or Score fixture whose goldens these tests keep (v1 cases: golden.test.ts). */
   v2: boolean;
 }
 
 export const kubeCases: KubeCase[] = [
   ...cases.map((c) => ({ name: c.name, spec: c.spec, v2: false })),
   ...appCases.map((c) => ({ ...c, v2: true })),
+  // The repository's own spec; its goldens are kept by v2-golden.test.ts for every target.
+  { name: 'paasport', spec: 'templates/specs/paasport.yaml', v2: false },
 ];
 
 /** The v2 app of a case, as the Kubernetes targets read it. */

@@ -101,7 +101,13 @@ function metadata(kind: string, ctx: KubeCtx, hook: boolean): string[] {
           '    "helm.sh/hook-delete-policy": before-hook-creation',
           '    "helm.sh/resource-policy": keep',
         ]
-      : []),
+      : kind === 'Secret'
+        ? [
+            '  annotations:',
+            '    # Kept on uninstall: the claims of bundled services keep data made with these passwords.',
+            '    "helm.sh/resource-policy": keep',
+          ]
+        : []),
   ];
 }
 
