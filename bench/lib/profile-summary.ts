@@ -1,5 +1,5 @@
 // Summarises a V8 .cpuprofile: self time per function and per package or source file, heaviest first, as
-// Markdown. `node --import tsx bench/lib/profile-summary.ts FILE.cpuprofile [top]`.
+// Markdown. `node --import tsx bench/lib/profile-summary.ts FILE.cpuprofile [top] [skip-ms]`.
 import { readFileSync } from 'node:fs';
 
 type Node = {
@@ -24,10 +24,14 @@ function ownerOf(url: string, name: string): string {
   return url ? url : `(${name || 'program'})`;
 }
 
-export function summarizeProfile(profile: Profile, top = 25): string {
+/** `skipMs` leaves out the first milliseconds of the profile (start-up: loading modules, migrations). */
+export function summarizeProfile(profile: Profile, top = 25, skipMs = 0): string {
   const self = new Map<number, number>();
+  let at = 0;
   profile.samples.forEach((id, i) => {
-    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+    const dt = profile.timeDeltas[i] ?? 0;
+    at += dt;
+    if (at >= skipMs * 1000) self.set(id, (self.get(id) ?? 0) + dt);
   });
   const total = [...self.values()].reduce((a, b) => a + b, 0);
   const byFn = new Map<string, number>();

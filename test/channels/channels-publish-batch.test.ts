@@ -128,8 +128,8 @@ describe('bulk publishing', () => {
       const reply = await watcher.request({ type: 'subscribe', channel }, 'subscribed');
       assert.equal(reply.type, 'subscribed');
     }
-    const publishers = await Promise.all(range(1, 4).map(() => WsClient.connect(wsUrl())));
-    const perWs = 60;
+    const publishers = await Promise.all(range(1, 3).map(() => WsClient.connect(wsUrl())));
+    const perWs = 40;
     const wsDone = publishers.map(async (ws, w) => {
       for (let k = 0; k < perWs; k++) {
         ws.send({
@@ -144,12 +144,12 @@ describe('bulk publishing', () => {
       });
       return ws.frames.filter((f) => f.type === 'ack' || f.type === 'error');
     });
-    const httpDone = range(0, 119).map((k) =>
+    const httpDone = range(0, 47).map((k) =>
       http.post(`/v1/channels/${channels[k % channels.length]}/messages`, { data: { http: k } }),
     );
-    const batchDone = range(0, 5).map((b) =>
+    const batchDone = range(0, 3).map((b) =>
       http.post('/v1/publish-batch', {
-        messages: range(0, 39).map((k) => ({ channel: channels[(b + k) % channels.length], data: { b, k } })),
+        messages: range(0, 29).map((k) => ({ channel: channels[(b + k) % channels.length], data: { b, k } })),
       }),
     );
     const [acks, singles, batches] = await Promise.all([
@@ -161,7 +161,7 @@ describe('bulk publishing', () => {
     assert.ok(
       batches.every((b) => b.status === 200 && b.body.results.every((x: Frame) => Number(x.offset) > 0)),
     );
-    const total = publishers.length * perWs + singles.length + 6 * 40;
+    const total = publishers.length * perWs + singles.length + 4 * 30;
     const perChannel = new Map<string, number[]>();
     for (const channel of channels) {
       const offs = await stored(channel);
