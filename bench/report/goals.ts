@@ -147,8 +147,8 @@ export function missedGoalNotes(): string {
         ` The server process uses ${fmt(pp.serverCpuUsPerMsg.median)} µs of CPU per message over WebSocket` +
         ` (${fmt(one.serverCpuUsPerMsg.median)} µs over HTTP), PostgreSQL and Redis ${fmt(pp.servicesCpuUsPerMsg.median)} µs` +
         ` and the load generator ${fmt(pp.clientCpuUsPerMsg.median)} µs, all on the same two cores shared with other work;` +
-        ' the server profile (`bench/results/publish-profile.md`) shows the server process mostly idle, waiting for its' +
-        ' statements: the bound is PostgreSQL on this box, not the Node.js side.',
+        ' where the server spends it is in `bench/results/publish-profile.md` (`(idle)` is its event loop waiting for' +
+        ' PostgreSQL and Redis; `(writev)` is the kernel sending responses and statements over loopback).',
     );
   }
   const counts = loadResult<CountsResult>('counts')?.targets.paasport?.data;

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { servicesCpuMs } from '../lib/machine.js';
 import type { Params } from '../lib/options.js';
 import { withClient } from '../lib/pg.js';
-import { cpuMs, ROOT } from '../lib/proc.js';
+import { cpuMs, LOG_DIR, ROOT } from '../lib/proc.js';
 import { type Profile, summarizeProfile } from '../lib/profile-summary.js';
 import { type Summary, summarize } from '../lib/stats.js';
 import type { LoadResult, LoadSpec, PublishMode } from '../load/publish-load.js';
@@ -187,13 +187,17 @@ function saveProfile(dir: string, readyMs: number, log: (m: string) => void): vo
       log('publish: the server wrote no CPU profile');
       return;
     }
-    const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profile;
+    const raw = readFileSync(join(dir, file), 'utf8');
+    // The full profile (for a flame graph in Chrome DevTools or speedscope) stays with the run's logs.
+    writeFileSync(join(LOG_DIR, 'publish-paasport.cpuprofile'), raw);
+    const profile = JSON.parse(raw) as Profile;
     const text =
       '# CPU profile of paasport during the publish scenario (one message per HTTP request)\n\n' +
       'Written by `npm run bench` from the V8 CPU profile of the server process (`--cpu-prof`), from the moment' +
       ` it was ready (${Math.round(readyMs)} ms after start; start-up is left out) to shutdown, covering the warm-up` +
       ' and every concurrency of the run. Self time per package or file and per function; `(idle)` is time the' +
-      ' event loop waited (for PostgreSQL, Redis or the network).\n\n' +
+      ' event loop waited (for PostgreSQL, Redis or the network). The full profile, for a flame graph in Chrome' +
+      ' DevTools or speedscope, is `bench/results/tmp/publish-paasport.cpuprofile` (not committed).\n\n' +
       `${summarizeProfile(profile, 25, readyMs)}\n`;
     writeFileSync(join(ROOT, 'bench/results/publish-profile.md'), text);
     log('publish: server CPU profile summarised in bench/results/publish-profile.md');
