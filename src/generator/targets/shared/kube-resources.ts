@@ -1,94 +1,18 @@
 // Kubernetes provisioners, one per resource type: the StatefulSet and Service that run a bundled resource, and
-// how each output reads (a key of the settings ConfigMap or of the Secret, which the Helm chart switches to
-// an external resource's values when the bundled one is disabled).
-import type { GeneratedSecret } from '../../model/app.js';
-import type { Resource, S3Resource } from '../../model/resource.js';
+// how each output reads (kube-outputs.ts: a key of the settings ConfigMap or of the Secret, which the Helm
+// chart switches to an external resource's values when the bundled one is disabled).
 import { composeUrl, defaultSchemes } from '../../model/url.js';
-import { text, type Value } from '../../model/value.js';
+import { text } from '../../model/value.js';
 import type { ProbeCheck } from '../../model/workload.js';
 import { postgresDataPath } from './env.js';
-import { type KeyEntry, type KeySource, type KubeCtx, useKey } from './kube-context.js';
+import type { KubeCtx } from './kube-context.js';
+import { fixed, host, password, s3Output, secretEnv } from './kube-outputs.js';
 import { dataServiceObjects, execProbe } from './kube-statefulset.js';
-import { containerValues, keyPart, keyRef } from './kube-values.js';
-import {
-  missingOutput,
-  type Provisioners,
-  pickOutput,
-  type ResourceRef,
-  resolveResources,
-} from './provisioner.js';
+import { containerValues } from './kube-values.js';
+import { missingOutput, type Provisioners, pickOutput, resolveResources } from './provisioner.js';
 
 export interface KubeUnit {
   objects: Record<string, unknown>[];
-}
-
-const hex = (id: string, length: number): GeneratedSecret => ({ id, format: 'alphanumeric', length });
-
-/** The key of one output of a resource. */
-function out(
-  ctx: KubeCtx,
-  r: Resource,
-  output: string,
-  source: Partial<KeySource & { kind: 'resource' }> = {},
-  secret = false,
-): Value {
-  const entry = useKey(ctx, secret ? 'secrets' : 'settings', `resource.${r.id}.${output}`, {
-    kind: 'resource',
-    resource: r.id,
-    output,
-    ...source,
-  } as KeySource);
-  return [keyPart(entry)];
-}
-
-const password = (ctx: KubeCtx, r: Resource, output = 'password', length = 32) =>
-  out(ctx, r, output, { generate: hex(`${r.id}-${output}`, length) }, true);
-
-function host(ctx: KubeCtx, r: Resource): Value {
-  return out(ctx, r, 'host', { bundled: ctx.dialect.name(r.id) });
-}
-
-function fixed(ctx: KubeCtx, r: Resource, output: string, value: string): Value {
-  return out(ctx, r, output, { bundled: value, externalDefault: value });
-}
-
-/** The `valueFrom` of a resource key, for the bundled service's own env. */
-function secretEnv(ctx: KubeCtx, r: Resource, name: string, output = 'password', length = 32) {
-  password(ctx, r, output, length);
-  return { name, valueFrom: keyRef(ctx.keys.get(`resource.${r.id}.${output}`) as KeyEntry, ctx) };
-}
-
-function s3Output(r: S3Resource, ref: ResourceRef, ctx: KubeCtx): Value {
-  return pickOutput(
-    {
-      endpoint: () => out(ctx, r, 'endpoint', { bundled: `http://${ctx.dialect.name(r.id)}:9000` }),
-      hostPort: () => out(ctx, r, 'hostPort', { bundled: `${ctx.dialect.name(r.id)}:9000` }),
-      bucket: () => fixed(ctx, r, 'bucket', r.bucket),
-      region: () => fixed(ctx, r, 'region', r.region),
-      accessKeyId: () => password(ctx, r, 'accessKeyId', 20),
-      secretKey: () => password(ctx, r, 'secretKey', 40),
-      publicEndpoint: () => {
-        if (!r.public) {
-          ctx.report.fail(
-            `resources.${r.id}.publicEndpoint`,
-            'the app reads the public endpoint of a bucket browsers cannot reach',
-            `set resources.${r.id}.public: true`,
-          );
-        }
-        return [
-          keyPart(
-            useKey(ctx, 'settings', `resource.${r.id}.publicEndpoint`, {
-              kind: 'setting',
-              path: ['resources', r.id, 'publicEndpoint'],
-              example: `https://${r.id}.${ctx.app.name}.example.com`,
-              comment: `URL at which browsers reach the S3 API of ${r.id}`,
-            }),
-          ),
-        ];
-      },
-    },
-    ref,
-  );
 }
 
 export const kubeProvisioners: Provisioners<KubeCtx, KubeUnit> = {
