@@ -1,8 +1,9 @@
 // Rehearsal of the repo's own spec on every platform: generate the outputs, resolve the web service's
 // environment the way the platform does (test/generator/rehearsal/*-resolve.ts), start stand-ins for its
 // PostgreSQL, Redis and S3 on 127.0.0.1 configured as the platform would configure them, and run the real
-// server with exactly that environment: /readyz must answer 200 on the pg, redis and s3 drivers. This proves
-// the wiring (variable names, credentials, hosts, buckets), not only the format.
+// server with exactly that environment: /readyz must answer 200 on the pg, redis and s3 drivers, backups are
+// scheduled and /metrics wants the generated METRICS_TOKEN. This proves the wiring (variable names,
+// credentials, hosts, buckets, installer defaults), not only the format.
 import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,11 +12,13 @@ import { after, before, describe, it } from 'node:test';
 import { startPostgres } from '../../scripts/test-services.mjs';
 import { generate } from '../../src/generator/generate.js';
 import { allTargets } from '../../src/generator/targets/index.js';
-import { loadModel, writeTree } from './helpers.js';
+import { backupSettings } from '../../src/server/config/backups.js';
+import { writeTree } from './helpers.js';
 import { rehearsals } from './rehearsal/plans.js';
 import { rehearse } from './rehearsal/rehearse.js';
+import { loadApp } from './v2-helpers.js';
 
-const model = loadModel('templates/specs/paasport.yaml');
+const model = loadApp('templates/specs/paasport.yaml');
 
 /** One-change wiring bugs the rehearsal must catch, so a pass above means something. */
 const controls = [
@@ -23,15 +26,15 @@ const controls = [
     bug: 'a database password the database was not given',
     target: 'caprover',
     file: 'one-click-apps/public/v4/apps/paasport.yml',
-    from: 'postgres://$$cap_pg_user:$$cap_pg_password@',
-    to: 'postgres://$$cap_pg_user:$$cap_redis_password@',
+    from: 'postgresql://paasport:$$cap_postgres_password@',
+    to: 'postgresql://paasport:$$cap_redis_password@',
     error: /password authentication failed for user \\*"paasport/,
   },
   {
     bug: 'a host name no backing service answers to',
     target: 'caprover',
     file: 'one-click-apps/public/v4/apps/paasport.yml',
-    from: '@srv-captain--$$cap_appname-db:5432',
+    from: '@srv-captain--$$cap_appname-postgres:5432',
     to: '@srv-captain--$$cap_appname-database:5432',
     error: /addresses no backing service answers at/,
   },
@@ -44,12 +47,20 @@ const controls = [
     error: /the region is wrong/,
   },
   {
+    bug: 'a default backup schedule the server rejects',
+    target: 'compose',
+    file: 'templates/compose/paasport/docker-compose.yml',
+    from: '${BACKUP_SCHEDULE:-0 3 * * *}',
+    to: '${BACKUP_SCHEDULE:-61 3 * * *}',
+    error: /expected a cron expression/,
+  },
+  {
     bug: 'a Railway reference to a variable Postgres does not have',
     target: 'railway',
     file: '.railway/railway.ts',
-    from: 'db.env.DATABASE_URL',
-    to: 'db.env.DATABASE_PRIVATE_URL',
-    error: /Postgres\.DATABASE_PRIVATE_URL\}\} does not exist/,
+    from: 'ref(postgresNode, "DATABASE_URL")',
+    to: 'ref(postgresNode, "DATABASE_PRIVATE_URL")',
+    error: /postgres\.DATABASE_PRIVATE_URL\}\} does not exist/,
   },
 ];
 
@@ -96,7 +107,7 @@ describe('rehearsal: the generated outputs of templates/specs/paasport.yaml run 
     it(rehearsal.name, async () => {
       const work = mkdtempSync(join(scratch, 'work-'));
       const plan = await rehearsal.plan(dir, work);
-      const { status, body, changed } = await rehearse(plan, postgres, scratch);
+      const { status, body, changed, env, metrics } = await rehearse(plan, postgres, scratch);
       assert.equal(status, 200, JSON.stringify(body));
       assert.deepEqual(
         Object.fromEntries(Object.entries(body.checks).map(([k, c]) => [k, [c.driver, c.ok]])),
@@ -105,6 +116,16 @@ describe('rehearsal: the generated outputs of templates/specs/paasport.yaml run 
       for (const key of ['DATABASE_URL', 'REDIS_URL', 'S3_ENDPOINT']) {
         assert.ok(changed.includes(key), `${key} does not point at a backing service: ${plan.env[key]}`);
       }
+      // Safe defaults of every install: a backup schedule the server accepts, and /metrics behind a token.
+      const schedule = env.BACKUP_SCHEDULE?.trim() ?? '';
+      assert.notEqual(schedule, '', 'BACKUP_SCHEDULE is empty: no backups by default');
+      assert.ok(backupSettings.BACKUP_SCHEDULE.schema.safeParse(schedule).success, schedule);
+      assert.ok((env.METRICS_TOKEN ?? '').length >= 16, `METRICS_TOKEN: ${env.METRICS_TOKEN}`);
+      assert.deepEqual(
+        metrics,
+        { anonymous: 401, withToken: 200 },
+        'GET /metrics without and with the token',
+      );
     });
   }
 });

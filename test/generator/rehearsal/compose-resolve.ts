@@ -23,7 +23,7 @@ export interface ResolvedProject {
 
 /**
  * The `.env` a user writes from `.env.example`: every blank variable gets `openssl rand -hex` of the length its
- * comment (`# 32 characters: ...`) states; given values stay. A blank without a stated length is a problem:
+ * comment (`# 32 characters: ...`, `# secret X: hex, 32 characters: ...`) states; given values stay. A blank without a stated length is a problem:
  * the user would have to invent it, so the rehearsal cannot claim the file alone is enough.
  */
 export function fillEnvExample(example: string): { env: Record<string, string>; problems: string[] } {
@@ -31,7 +31,8 @@ export function fillEnvExample(example: string): { env: Record<string, string>; 
   const problems: string[] = [];
   let length: number | undefined;
   for (const line of example.split('\n')) {
-    const stated = /^#\s*(\d+) characters/.exec(line);
+    // `# 32 characters: ...` (version 1) or `# secret JWT_SECRET: hex, 64 characters: ...` (version 2).
+    const stated = /^#(?:\s*|.*[:,]\s*)(\d+) characters/.exec(line);
     if (stated) {
       length = Number(stated[1]);
       continue;

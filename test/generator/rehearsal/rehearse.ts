@@ -1,6 +1,7 @@
 // One rehearsal: stand-ins for the plan's backing services, the app's addresses rewritten to them, and the
 // real server started with exactly the resolved environment plus a loopback PORT and HOST; resolves with
-// /readyz's answer once it is 200, or throws with what stopped it (a problem, an address, the server's log).
+// /readyz's answer once it is 200 and the status of GET /metrics without and with the resolved METRICS_TOKEN,
+// or throws with what stopped it (a problem, an address, the server's log).
 import assert from 'node:assert/strict';
 import { freePort, startServerProcess } from '../../helpers/services.js';
 import type { Plan } from './plans.js';
@@ -16,7 +17,13 @@ export async function rehearse(
   postgres: { url: string; port: number },
   scratch: string,
   readyTimeoutMs = 30_000,
-): Promise<{ status: number; body: Ready; changed: string[] }> {
+): Promise<{
+  status: number;
+  body: Ready;
+  changed: string[];
+  env: Record<string, string>;
+  metrics: { anonymous: number; withToken: number };
+}> {
   assert.deepEqual(plan.problems, [], 'the platform would not deploy this output as it is');
   const standIns = await startStandIns(plan.backing, postgres, scratch);
   try {
@@ -31,7 +38,15 @@ export async function rehearse(
     );
     try {
       const res = await fetch(`${server.url}/readyz`);
-      return { status: res.status, body: (await res.json()) as Ready, changed };
+      const body = (await res.json()) as Ready;
+      const anonymous = await fetch(`${server.url}/metrics`);
+      await anonymous.body?.cancel();
+      const withToken = await fetch(`${server.url}/metrics`, {
+        headers: { authorization: `Bearer ${env.METRICS_TOKEN ?? ''}` },
+      });
+      await withToken.body?.cancel();
+      const metrics = { anonymous: anonymous.status, withToken: withToken.status };
+      return { status: res.status, body, changed, env, metrics };
     } finally {
       await server.stop();
     }
