@@ -211,9 +211,11 @@ export const coreSettings = {
   },
   S3_FORCE_PATH_STYLE: {
     group: 'Object storage',
-    doc: 'Address buckets as `endpoint/bucket` rather than `bucket.endpoint`. MinIO needs `true`.',
-    default: 'true',
-    schema: bool,
+    doc: 'Address buckets as `endpoint/bucket` (`true`, which MinIO and other self-hosted stores need) or as `bucket.endpoint` (`false`). `auto` picks `false` for hosted stores known to expect it (AWS S3, Railway Buckets, DigitalOcean Spaces, Wasabi, Google Cloud Storage, Linode, Scaleway) and `true` for any other endpoint.',
+    default: 'auto',
+    schema: z
+      .enum(['auto', 'true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true, false or auto' })
+      .transform((v) => (v === 'auto' ? ('auto' as const) : v === 'true' || v === '1' || v === 'yes')),
   },
   API_KEYS: {
     group: 'Auth',

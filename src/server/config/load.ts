@@ -1,6 +1,7 @@
 // Pure config loading: environment map in, typed Config out, or one ConfigError naming every bad variable.
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
+import { resolvePathStyle } from '../drivers/object-store/path-style.js';
 import { checkPusher } from './pusher.js';
 import { defaultSecretProblems } from './secret-strength.js';
 import { allSettings } from './sections.js';
@@ -147,7 +148,7 @@ function toConfig(env: Env): Config {
       secretKey: env.S3_SECRET_KEY,
       bucket: env.S3_BUCKET,
       region: env.S3_REGION,
-      pathStyle: env.S3_FORCE_PATH_STYLE,
+      pathStyle: resolvePathStyle(env.S3_FORCE_PATH_STYLE, env.S3_ENDPOINT),
       requestTimeoutMs: env.S3_REQUEST_TIMEOUT,
       dataDir: env.DATA_DIR,
     },

@@ -56,7 +56,7 @@ function secretValues(value: unknown): string[] {
 
 /** Problems for production: one per secret setting that holds a known default or a placeholder. */
 export function defaultSecretProblems(
-  settings: Record<string, Pick<Setting, 'secret'>>,
+  settings: Record<string, Pick<Setting, 'secret' | 'doc'>>,
   env: Record<string, unknown>,
 ): string[] {
   if (env['NODE_ENV'] !== 'production') return [];
