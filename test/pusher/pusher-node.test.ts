@@ -51,7 +51,7 @@ describe('Pusher face with pusher-js and the pusher library', () => {
       PUSHER_APP_CLIENT_EVENTS: 'true',
       PUSHER_APP_WEBHOOK_URL: hooks.url,
       PUSHER_WEBHOOK_BATCH: '50ms',
-      PUSHER_APPS: JSON.stringify([{ ...QUIET, enableClientMessages: false }]),
+      PUSHER_APPS: JSON.stringify([{ ...QUIET, enableClientMessages: false, maxConnections: 1 }]),
     });
     lib = serverLib(server.port, APP, { encryptionMasterKeyBase64: MASTER_KEY });
   });
@@ -283,6 +283,35 @@ describe('Pusher face with pusher-js and the pusher library', () => {
       const hook = lib.webhook({ headers: r.headers, rawBody: r.rawBody });
       assert.equal(hook.isValid(), true);
     }
+  });
+
+  test('webhooks: a failed post is retried with backoff', async () => {
+    const before = hooks.received.length;
+    hooks.failNext(1);
+    const a = await client();
+    await subscribed(a, 'retried');
+    const occupied = () =>
+      hooks.received
+        .slice(before)
+        .some((r) => r.rawBody.includes('"channel_occupied"') && r.rawBody.includes('"retried"'));
+    await until('the retried webhook', () => (occupied() ? true : undefined));
+    const r = hooks.received.slice(before).find((x) => x.rawBody.includes('"retried"'));
+    assert.equal(lib.webhook({ headers: r?.headers ?? {}, rawBody: r?.rawBody ?? '' }).isValid(), true);
+  });
+
+  test("an app's connection quota: the connection past it gets pusher:error 4100", async () => {
+    // The quiet app allows one connection: of two more, at least one is over the quota.
+    const quietLib = serverLib(server.port, QUIET);
+    const pair = [
+      connectClient(server.port, QUIET.key, quietLib),
+      connectClient(server.port, QUIET.key, quietLib),
+    ];
+    clients.push(...pair);
+    const err = (await Promise.any(pair.map((c) => nextEvent(c.connection, 'error')))) as {
+      error?: { data?: { code: number } };
+    };
+    assert.equal(err.error?.data?.code, 4100);
+    for (const c of pair) c.disconnect();
   });
 });
 
