@@ -50,8 +50,8 @@ const controls = [
     bug: 'a default backup schedule the server rejects',
     target: 'compose',
     file: 'templates/compose/paasport/docker-compose.yml',
-    from: '${BACKUP_SCHEDULE:-0 3 * * *}',
-    to: '${BACKUP_SCHEDULE:-61 3 * * *}',
+    from: 'BACKUP_SCHEDULE:-0 3 * * *}',
+    to: 'BACKUP_SCHEDULE:-61 3 * * *}',
     error: /expected a cron expression/,
   },
   {
