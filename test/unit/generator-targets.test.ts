@@ -48,7 +48,7 @@ function expectedPaths(name: string, m: AppModel): string[] {
     case 'captain-definition':
       return ['captain-definition'];
     case 'coolify':
-      return [`templates/coolify/${n}.yaml`, 'docker-compose.yaml'];
+      return [`templates/coolify/${n}.yaml`, 'docker-compose.coolify.yaml'];
     case 'railway':
       return ['.railway/railway.ts', ...(m.app.build ? ['railway.json'] : [])];
     case 'compose':
@@ -67,9 +67,40 @@ function expectedPaths(name: string, m: AppModel): string[] {
       ];
     case 'render':
       return ['render.yaml'];
+    case 'helm':
+      return [
+        '.helmignore',
+        'Chart.yaml',
+        'values.yaml',
+        'values.schema.json',
+        ...['NOTES.txt', 'route.yaml', 'secrets.yaml', 'settings.yaml', 'workload-web.yaml']
+          .concat(kubeResources(m))
+          .map((f) => `templates/${f}`),
+      ].map((f) => `templates/helm/${n}/${f}`);
+    case 'k8s': {
+      const secrets = kubeResources(m).some((f) => f.startsWith('resource-'));
+      return [
+        'README.md',
+        'kustomization.yaml',
+        'workload-web.yaml',
+        ...['httproute/httproute', 'httproute/kustomization', 'ingress/ingress', 'ingress/kustomization'].map(
+          (f) => `route-${f}.yaml`,
+        ),
+        ...kubeResources(m),
+        ...(secrets ? ['.gitignore', 'secrets.env.example', 'settings.env'] : []),
+      ].map((f) => `templates/k8s/${n}/${f}`);
+    }
     default:
       assert.fail(`no expectation for target ${name}`);
   }
+}
+
+/** Kubernetes manifests of a version 1 model's addons and volumes, one file each. */
+function kubeResources(m: AppModel): string[] {
+  return [
+    ...(['postgres', 'redis', 'minio'] as const).filter((a) => m[a]).map((a) => `resource-${a}.yaml`),
+    ...(m.app.volumes.length > 0 ? ['data-volumes.yaml'] : []),
+  ];
 }
 
 /** Files that are JSON or images cannot carry a comment; every other file starts with the notice. */
@@ -137,7 +168,13 @@ describe('generator targets', () => {
             assert.doesNotThrow(() => JSON.parse(text), f.path);
             continue;
           }
-          const comments = text.split('\n').filter((l) => /^(#|\/\/)/.test(l));
+          // Helm templates carry it as a template comment, which Helm leaves out of the rendered objects,
+          // and Markdown as an HTML comment, which renderers hide.
+          const comments = text
+            .split('\n')
+            .map((l) => l.replace(/^\{\{-? ?\/\* (.*) \*\/ ?-?\}\}$/, '# $1'))
+            .map((l) => l.replace(/^<!-- (.*) -->$/, '# $1'))
+            .filter((l) => /^(#|\/\/)/.test(l));
           assert.ok(
             comments.some((l) => l.replace(/^(#|\/\/) /, '') === notice),
             `${f.path} has no generated notice`,
