@@ -65,7 +65,7 @@ const FIELDS: Record<ClientFrame['type'], readonly string[]> = {
   unsubscribe: ['type', 'channel'],
   publish: ['type', 'channel', 'data', 'id'],
   ping: ['type', 'id'],
-  refresh: ['type', 'token'],
+  refresh: ['type', 'token', 'id'],
 };
 
 /** Checks a decoded frame's fields; throws a DomainError naming the first bad one. */
