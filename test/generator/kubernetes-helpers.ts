@@ -10,7 +10,7 @@ import { loadAnyFile } from '../../src/generator/cli/load-spec.js';
 import { type Generated, generate } from '../../src/generator/generate.js';
 import { type App, type Input, isApp } from '../../src/generator/model/app.js';
 import type { AppModel } from '../../src/generator/model/app-model.js';
-import { appFromV1 } from '../../src/generator/targets/shared/kube-v1.js';
+import { appFromV1 } from '../../src/generator/targets/shared/v1-app.js';
 import type { Target } from '../../src/generator/targets/target.js';
 import { cases, repoRoot } from './helpers.js';
 import { appCases } from './rules/app-fixtures.js';

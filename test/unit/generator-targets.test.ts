@@ -73,7 +73,7 @@ function expectedPaths(name: string, m: AppModel): string[] {
         'Chart.yaml',
         'values.yaml',
         'values.schema.json',
-        ...['NOTES.txt', 'route.yaml', 'secrets.yaml', 'settings.yaml', 'workload-web.yaml']
+        ...['NOTES.txt', 'route.yaml', 'secrets.yaml', 'settings.yaml', `workload-${n}.yaml`]
           .concat(kubeResources(m))
           .map((f) => `templates/${f}`),
       ].map((f) => `templates/helm/${n}/${f}`);
@@ -82,7 +82,7 @@ function expectedPaths(name: string, m: AppModel): string[] {
       return [
         'README.md',
         'kustomization.yaml',
-        'workload-web.yaml',
+        `workload-${n}.yaml`,
         ...['httproute/httproute', 'httproute/kustomization', 'ingress/ingress', 'ingress/kustomization'].map(
           (f) => `route-${f}.yaml`,
         ),

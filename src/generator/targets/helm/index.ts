@@ -1,5 +1,5 @@
 // Helm chart target: templates/helm/<name>/ with values, a values schema and one template per object group.
-import { appFromV1 } from '../shared/kube-v1.js';
+import { appFromV1 } from '../shared/v1-app.js';
 import type { Target } from '../target.js';
 import { emitHelmApp } from './app.js';
 

@@ -1,5 +1,5 @@
 // Plain Kubernetes target: templates/k8s/<name>/ manifests with a kustomization.yaml (kubectl apply -k).
-import { appFromV1 } from '../shared/kube-v1.js';
+import { appFromV1 } from '../shared/v1-app.js';
 import type { Target } from '../target.js';
 import { emitK8sApp } from './app.js';
 
