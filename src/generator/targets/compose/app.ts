@@ -2,7 +2,7 @@
 // one-shot service the others wait for, config files inline (`configs: content:`), settings from `.env`.
 import type { App } from '../../model/app.js';
 import { generatedNotice, renderYaml } from '../../render/text.js';
-import { buildComposeStack } from '../shared/compose-stack.js';
+import { buildComposeStack, composeDocument } from '../shared/compose-stack.js';
 import { envExampleLines } from '../shared/compose-vars.js';
 import { createReport } from '../shared/report.js';
 import type { EmitResult, GeneratedFile } from '../target.js';
@@ -19,14 +19,7 @@ export function emitComposeApp(app: App): EmitResult {
       );
     }
   }
-  const doc = {
-    name: app.name,
-    services: stack.services,
-    ...(stack.volumes.length > 0 ? { volumes: Object.fromEntries(stack.volumes.map((v) => [v, {}])) } : {}),
-    ...(Object.keys(stack.configs).length > 0
-      ? { configs: Object.fromEntries(Object.entries(stack.configs).map(([k, content]) => [k, { content }])) }
-      : {}),
-  };
+  const doc = composeDocument(app.name, stack);
   const header = [
     generatedNotice(app.specPath),
     'Start with: cp .env.example .env, fill it in, then docker compose up -d',

@@ -4,7 +4,7 @@
 import type { App } from '../../model/app.js';
 import { generatedNotice, renderYaml } from '../../render/text.js';
 import { drawLogo } from '../caprover/logo.js';
-import { buildComposeStack } from '../shared/compose-stack.js';
+import { buildComposeStack, composeDocument } from '../shared/compose-stack.js';
 import { type EnvEntry, secretCommand } from '../shared/compose-vars.js';
 import { createReport } from '../shared/report.js';
 import type { EmitResult, GeneratedFile } from '../target.js';
@@ -95,14 +95,7 @@ export function emitPortainerApp(app: App): EmitResult {
     repository: { url: repo, stackfile: `${dir}/docker-compose.yml` },
     env: entries.map(envField),
   };
-  const doc = {
-    name: app.name,
-    services: stack.services,
-    ...(stack.volumes.length > 0 ? { volumes: Object.fromEntries(stack.volumes.map((v) => [v, {}])) } : {}),
-    ...(Object.keys(stack.configs).length > 0
-      ? { configs: Object.fromEntries(Object.entries(stack.configs).map(([k, content]) => [k, { content }])) }
-      : {}),
-  };
+  const doc = composeDocument(app.name, stack);
   const header = [
     generatedNotice(app.specPath),
     ...(app.repository

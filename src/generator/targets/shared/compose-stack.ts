@@ -19,6 +19,18 @@ export interface ComposeStack {
   vars: VarRegistry;
 }
 
+/** The compose file of a stack: its services, named volumes and configs with inline content. */
+export function composeDocument(name: string, stack: ComposeStack): Record<string, unknown> {
+  return {
+    name,
+    services: stack.services,
+    ...(stack.volumes.length > 0 ? { volumes: Object.fromEntries(stack.volumes.map((v) => [v, {}])) } : {}),
+    ...(Object.keys(stack.configs).length > 0
+      ? { configs: Object.fromEntries(Object.entries(stack.configs).map(([k, content]) => [k, { content }])) }
+      : {}),
+  };
+}
+
 function portPublisher(report: Report) {
   const taken = new Map<string, string>();
   return (owner: string, port: Port): string => {
