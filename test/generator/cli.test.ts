@@ -4,28 +4,14 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { type CliIo, runGeneratorCli } from '../../src/generator/cli.js';
 import { allTargets } from '../../src/generator/targets/index.js';
+import { runGenerator } from '../helpers/generator-cli.js';
 import { repoRoot } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'paasport-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    cwd: dir,
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-  };
-  const code = await runGeneratorCli(argv, io);
-  return { code, stdout, stderr };
-}
+const run = (...argv: string[]) => runGenerator(dir, ...argv);
 
 describe('paasport CLI (generator half)', () => {
   it('prints help listing generator and server commands', async () => {

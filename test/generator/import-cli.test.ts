@@ -16,9 +16,9 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { type CliIo, runGeneratorCli } from '../../src/generator/cli.js';
 import { importCompose } from '../../src/generator/import/index.js';
 import { parseAnySpecText } from '../../src/generator/spec/load-any.js';
+import { runGenerator } from '../helpers/generator-cli.js';
 import { repoRoot } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'paasport-import-cli-'));
@@ -39,20 +39,7 @@ function paasport(args: string[], cwd: string) {
   );
 }
 
-async function run(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    cwd: dir,
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-  };
-  return { code: await runGeneratorCli(argv, io), stdout, stderr };
-}
+const run = (...argv: string[]) => runGenerator(dir, ...argv);
 
 describe('paasport import (command line)', () => {
   it('prints the spec to stdout and the report to stderr, as a process', () => {

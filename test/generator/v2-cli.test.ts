@@ -5,26 +5,13 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { type CliIo, runGeneratorCli } from '../../src/generator/cli.js';
+import { runGenerator } from '../helpers/generator-cli.js';
 import { repoRoot } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'paasport-v2-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(cwd: string, ...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    cwd,
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-  };
-  return { code: await runGeneratorCli(argv, io), stdout, stderr };
-}
+const run = runGenerator;
 
 describe('paasport CLI with spec version 2 and Score', () => {
   it('init writes paasport.yaml, which validate and generate read when given no path', async () => {
