@@ -39,6 +39,16 @@ export function databaseContract(name: string, factory: () => Promise<DatabaseHa
       assert.deepEqual(await labels(), ['a', 'b']);
     });
 
+    it('runs a named (prepared) statement again and again with new parameters', async () => {
+      const sql = 'SELECT $1::int * 2 AS n, $2::text[] AS a';
+      for (const n of [1, 2, 3, 4, 5, 6, 7]) {
+        const res = await h.db.query<{ n: number; a: string[] }>(sql, [n, [`x${n}`, 'y"z']], {
+          name: 'contract_double',
+        });
+        assert.deepEqual(res.rows, [{ n: n * 2, a: [`x${n}`, 'y"z'] }]);
+      }
+    });
+
     it('rejects invalid SQL with the server error', async () => {
       await assert.rejects(h.db.query('SELECT * FROM no_such_table'), /no_such_table/);
       await assert.rejects(h.db.query('INSERT INTO contract_items (id, label) VALUES (1, $1)', ['dup']), {

@@ -1,8 +1,8 @@
-// Publishing with group commit: a few lanes per replica, each channel always in the same lane. While a lane's
-// statement is in flight, further publishes to any of its channels gather and go in its next statement
-// together, so many channels cost one round trip and one commit per batch, and one connection's publishes
-// keep their order. Committed messages are delivered locally and sent to the other replicas as one bus
-// payload per channel. One message never decides the fate of the others in its batch.
+// Publishing with group commit: publishes gather while statements are in flight and go together in the
+// next one, so many channels cost one round trip and one commit. A channel is in at most one statement at
+// a time, which keeps each channel's order; under load every busy channel is in the statement in flight,
+// so batches grow instead of statements multiplying. Committed messages are delivered locally and sent to
+// the other replicas as one bus payload per channel. One message never decides the fate of the others.
 import { randomUUID } from 'node:crypto';
 import type { Bus } from '../drivers/bus/index.js';
 import { isOutage } from '../drivers/outage.js';
@@ -15,8 +15,8 @@ import type { PublishInput } from './inputs.js';
 import type { Appended, ChannelItem, ChannelStore } from './store.js';
 
 const MAX_BATCH = 500;
-/** Statements in flight at once; fewer lanes make bigger batches, more lanes overlap round trips. */
-const LANES = 4;
+/** Statements in flight at once, each on channels none of the others holds. */
+const MAX_IN_FLIGHT = 4;
 
 export interface Published {
   channel: string;
@@ -45,11 +45,6 @@ interface Pending {
 /** Publishes of one id within a batch: the first is written, the others are its retries. */
 type Group = [Pending, ...Pending[]];
 
-interface Queue {
-  items: Pending[];
-  running: boolean;
-}
-
 /**
  * PostgreSQL refused the statement because of what one of the items holds (SQLSTATE class 22, data
  * exception, or 54, program limit such as JSON nesting), not because it is unreachable: worth splitting.
@@ -60,7 +55,12 @@ function isItemError(err: unknown): boolean {
 }
 
 export class Publisher {
-  readonly #lanes: Queue[] = Array.from({ length: LANES }, () => ({ items: [], running: false }));
+  /** Publishes not yet in a statement, in arrival order. */
+  #pending: Pending[] = [];
+  /** Channels of the statements in flight: their newer publishes wait for the next statement. */
+  readonly #busy = new Set<string>();
+  #inFlight = 0;
+  #scheduled = false;
   readonly #d: PublisherDeps;
 
   constructor(
@@ -78,32 +78,50 @@ export class Publisher {
     return new Promise((resolve, reject) => {
       const { channel, data, id } = input;
       const item = { channel, id: id ?? randomUUID(), data, clientId: id !== undefined };
-      const lane = this.#lanes[laneOf(channel)] as Queue;
       const timer = this.#d.metrics.publishDuration?.startTimer();
       const done = (p: Published) => {
         timer?.();
         resolve(p);
       };
-      lane.items.push({ item, resolve: done, reject });
-      if (!lane.running) void this.#run(lane);
+      this.#pending.push({ item, resolve: done, reject });
+      if (!this.#scheduled && this.#inFlight < MAX_IN_FLIGHT) {
+        this.#scheduled = true;
+        // Let the rest of this tick's publishes join the statement.
+        setImmediate(() => {
+          this.#scheduled = false;
+          this.#dispatch();
+        });
+      }
     });
   }
 
-  async #run(lane: Queue): Promise<void> {
-    lane.running = true;
-    // Let the rest of this tick's publishes join the first batch.
-    await new Promise<void>((r) => setImmediate(r));
-    while (lane.items.length > 0) {
-      const batch = lane.items.splice(0, MAX_BATCH);
-      try {
-        await this.#commit(groupById(batch));
-      } catch (err) {
-        // A bug past this point must not wedge the lane; settled promises ignore this.
-        this.#d.log.error({ err }, 'publish batch failed unexpectedly');
-        for (const p of batch) p.reject(err);
+  /** Starts statements while slots are free, each with the oldest publishes of channels not in flight. */
+  #dispatch(): void {
+    while (this.#inFlight < MAX_IN_FLIGHT && this.#pending.length > 0) {
+      const batch: Pending[] = [];
+      const rest: Pending[] = [];
+      for (const p of this.#pending) {
+        // Once the batch is full every later publish waits, so a channel's waiting ones stay behind its taken ones.
+        if (batch.length < MAX_BATCH && !this.#busy.has(p.item.channel)) batch.push(p);
+        else rest.push(p);
       }
+      if (batch.length === 0) return;
+      this.#pending = rest;
+      const channels = new Set(batch.map((p) => p.item.channel));
+      for (const c of channels) this.#busy.add(c);
+      this.#inFlight++;
+      void this.#commit(groupById(batch))
+        .catch((err: unknown) => {
+          // A bug past this point must not wedge the channels; settled promises ignore this.
+          this.#d.log.error({ err }, 'publish batch failed unexpectedly');
+          for (const p of batch) p.reject(err);
+        })
+        .finally(() => {
+          for (const c of channels) this.#busy.delete(c);
+          this.#inFlight--;
+          this.#dispatch();
+        });
     }
-    lane.running = false;
   }
 
   /** Appends the groups in order. A statement refused for an item's content is split until that item is alone. */
@@ -160,13 +178,6 @@ export class Publisher {
       this.#d.log.warn({ err, channel }, 'bus publish failed; other replicas will fill from PostgreSQL');
     });
   }
-}
-
-/** A channel's lane: the same on every call, spread evenly over the lanes. */
-function laneOf(channel: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < channel.length; i++) h = Math.imul(h ^ channel.charCodeAt(i), 0x01000193);
-  return (h >>> 0) % LANES;
 }
 
 function groupById(batch: Pending[]): Group[] {

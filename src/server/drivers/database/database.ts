@@ -4,6 +4,15 @@
 import type { Client, Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import { isOutage } from '../outage.js';
 
+export interface QueryOptions {
+  /**
+   * Prepares the statement once per connection under this name, so later calls skip parsing and planning:
+   * for the hot statements (the publish append). Needs a direct connection or a pooler that keeps prepared
+   * statements (PgBouncer 1.21+ with max_prepared_statements).
+   */
+  name?: string;
+}
+
 export interface Database {
   /** `pg` for a real server from DATABASE_URL, `embedded` for PGlite under DATA_DIR. */
   readonly driver: 'pg' | 'embedded';
@@ -14,7 +23,11 @@ export interface Database {
    * One query on a pooled connection, within the query deadline (DATABASE_QUERY_TIMEOUT) plus the wait
    * for a connection (DATABASE_CONNECT_TIMEOUT). An outage rejects with the `unavailable` DomainError.
    */
-  query<R extends QueryResultRow = QueryResultRow>(text: string, params?: unknown[]): Promise<QueryResult<R>>;
+  query<R extends QueryResultRow = QueryResultRow>(
+    text: string,
+    params?: unknown[],
+    opts?: QueryOptions,
+  ): Promise<QueryResult<R>>;
   /** Runs fn inside BEGIN/COMMIT on one connection; any throw rolls back and is rethrown. */
   transaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T>;
   /**

@@ -54,7 +54,8 @@ export function poolDatabase(
     driver,
     url: opts.url,
     pool,
-    query: (text, params) => health.call(() => pool.query(text, params)),
+    query: (text, params, opts) =>
+      health.call(() => pool.query(opts?.name ? { name: opts.name, text } : text, params)),
     transaction: (fn) => health.call(() => runTransaction(pool, fn)),
     dedicated: () =>
       health.call(async () => {
