@@ -1,5 +1,6 @@
 // createApp(deps): the Express app and the WebSocket gateway wired to the given drivers. No listening,
 // no signals, no env: main.ts (or a test) owns those.
+import type { RequestListener } from 'node:http';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { consoleRouter } from './admin/console.js';
@@ -9,6 +10,7 @@ import { resolvePrincipal } from './auth/http.js';
 import { startBackupScheduler } from './backups/scheduler.js';
 import { upgradeClientIp } from './channels/client-ip.js';
 import { frameLimit } from './channels/inputs.js';
+import { type HeaderMiddleware, leanPublish } from './channels/lean-publish.js';
 import { createChannels } from './channels/service.js';
 import type { Deps } from './deps.js';
 import { createFiles, exceptSignedDownloads } from './files/index.js';
@@ -22,6 +24,8 @@ import { Gateway } from './ws/gateway.js';
 
 export interface App {
   express: Express;
+  /** What the HTTP server calls: the lean publish route first, Express for everything else. */
+  handler: RequestListener;
   gateway: Gateway;
   auth: Authenticator;
 }
@@ -49,8 +53,10 @@ export function createApp(deps: Deps): App {
 
   app.use(requestContext(log));
   app.use(accessLog(metrics));
-  app.use(helmet());
-  app.use(corsFromAllowlist(env.CORS_ORIGINS));
+  const securityHeaders = helmet();
+  const corsHeaders = corsFromAllowlist(env.CORS_ORIGINS);
+  app.use(securityHeaders);
+  app.use(corsHeaders);
   const auth = new Authenticator(config.auth);
   const channels = createChannels(deps, auth, upgradeClientIp(app.get('trust proxy fn')));
   // One shared rate limit per caller covers channels (inside their router), token minting and files.
@@ -78,5 +84,16 @@ export function createApp(deps: Deps): App {
 
   app.use(notFoundHandler);
   app.use(errorMiddleware(log));
-  return { express: app, gateway, auth };
+  const lean = leanPublish({
+    ctx: channels.context,
+    auth,
+    headers: [securityHeaders, corsHeaders] as HeaderMiddleware[],
+    bodyLimit: env.BODY_LIMIT,
+    metrics,
+    log,
+  });
+  const handler: RequestListener = (req, res) => {
+    if (!lean(req, res)) app(req, res);
+  };
+  return { express: app, handler, gateway, auth };
 }

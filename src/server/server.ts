@@ -115,7 +115,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const deps: Deps = { config, log, db, bus, sharedState, store, metrics, lifecycle, health };
 
   const app = createApp(deps);
-  const server = createServer(app.express);
+  const server = createServer(app.handler);
   // Longer than the 60s idle timeout of common proxies, so the proxy closes first and never hits a dead socket.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

@@ -3,13 +3,15 @@
 // limit, then checks its grant.
 // Handlers only throw: errors reach the one error middleware (http/errors.ts).
 import { type Request, type RequestHandler, Router } from 'express';
-import type { Authenticator } from '../auth/authenticator.js';
+import { type Authenticator, denied } from '../auth/authenticator.js';
 import { requirePublish, requireSubscribe, resolvePrincipal } from '../auth/http.js';
+import type { Principal } from '../auth/principal.js';
 import { DomainError, invalidInput, rateLimited } from '../errors/domain-error.js';
 import { publishBatch } from './batch-route.js';
 import type { ChannelContext } from './context.js';
 import { messageJson } from './frames.js';
 import { checkChannel, checkKnownFields, preview, validatePublish } from './inputs.js';
+import type { Published } from './publisher.js';
 
 const HISTORY_LIMIT_DEFAULT = 100;
 const HISTORY_LIMIT_MAX = 1000;
@@ -54,6 +56,23 @@ function requireJsonBody(req: Request): void {
   );
 }
 
+/** One publish from a parsed body, for a caller allowed to publish on the channel; resolves once committed. */
+export async function publishFromBody(
+  ctx: Pick<ChannelContext, 'publisher' | 'limits'>,
+  principal: Principal,
+  channel: string,
+  body: unknown,
+): Promise<Published> {
+  if (!principal.canPublish(channel)) throw denied(principal, `publishing to channel "${channel}"`);
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || !('data' in body)) {
+    throw invalidInput('invalid_body', 'body must be a JSON object {"data": <any JSON>, "id"?: string}');
+  }
+  const fields = body as Record<string, unknown>;
+  checkKnownFields(fields, ['data', 'id'], 'invalid_body', 'the body');
+  const input = validatePublish({ channel, data: fields.data, id: fields.id }, ctx.limits.maxDataSize);
+  return ctx.publisher.publish(input);
+}
+
 /** The shared per-principal limit as Express middleware; also guards token minting and files. */
 export function rateLimit(ctx: Pick<ChannelContext, 'rateLimiter' | 'metrics'>): RequestHandler {
   return async (req, res, next) => {
@@ -73,17 +92,12 @@ export function channelRouter(ctx: ChannelContext, auth: Authenticator): Router 
   router.use('/v1/channels', resolvePrincipal(auth), rateLimit(ctx));
   router.post('/v1/publish-batch', resolvePrincipal(auth), rateLimit(ctx), publishBatch(ctx));
 
+  // The common case is answered before Express by the lean route (lean-publish.ts); this one takes the rest.
   router.post('/v1/channels/:channel/messages', async (req, res) => {
     const channel = channelOf(req);
     requirePublish(req, channel);
     requireJsonBody(req);
-    const body = req.body as Record<string, unknown> | undefined;
-    if (typeof body !== 'object' || body === null || Array.isArray(body) || !('data' in body)) {
-      throw invalidInput('invalid_body', 'body must be a JSON object {"data": <any JSON>, "id"?: string}');
-    }
-    checkKnownFields(body, ['data', 'id'], 'invalid_body', 'the body');
-    const input = validatePublish({ channel, data: body.data, id: body.id }, ctx.limits.maxDataSize);
-    const p = await ctx.publisher.publish(input);
+    const p = await publishFromBody(ctx, req.principal, channel, req.body);
     if (p.replayed) res.setHeader('Idempotent-Replayed', 'true');
     res.status(201).json({ channel, offset: p.offset, id: p.id, ts: p.ts });
   });

@@ -9,7 +9,7 @@ import { redactUrl } from '../util/redact.js';
 
 export { redactUrl } from '../util/redact.js';
 
-const REQUEST_ID = /^[\w.:-]{1,128}$/;
+export const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 declare global {
   namespace Express {
