@@ -11,6 +11,14 @@ import { DependencyDownError } from './outage.js';
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 2000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
+/**
+ * node-redis writes its queued commands once per event-loop turn and cuts a turn's write short once the
+ * socket's buffer passes its high-water mark. At Node's 16 KiB a busy server (turns of 10-30 ms, bus
+ * payloads of ~13 KiB) handed Redis a command or two per turn, so publishes queued client-side for seconds
+ * and missed their deadline while Redis idled. At this mark a turn writes all it has queued (up to 8 MiB):
+ * the same bytes node-redis would otherwise hold in its own queue.
+ */
+export const SOCKET_HIGH_WATER_MARK = 8 * 1024 * 1024;
 /** A stalled connection is replaced once it has been stalled for this many command deadlines. */
 const REPLACE_AFTER_DEADLINES = 3;
 
@@ -32,6 +40,8 @@ export function redisClient(
     socket: {
       connectTimeout: opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000),
+      // net.createConnection hands it to the Socket, which honours it; node-redis's types leave it out.
+      ...{ writableHighWaterMark: SOCKET_HIGH_WATER_MARK },
     },
   }) as RedisClientType;
 }
