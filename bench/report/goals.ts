@@ -66,27 +66,34 @@ function publishGoal(): Verdict {
   const g =
     '≥ 10,000 persisted publishes/s at concurrency 50 with p99 < 50 ms, ≥ 3x the naive floor, ≥ 2x Centrifugo (PostgreSQL broker)';
   const at50 = (id: string) => all?.[id]?.data?.points.find((p) => p.concurrency === 50);
-  // paasport's fastest way of publishing at concurrency 50 (one message per request, batches or WebSocket).
+  // paasport's ways of publishing at concurrency 50 (one message per request, batches or WebSocket): the
+  // goal is met by any that meets all of it; otherwise the fastest is shown.
   const own = ['paasport', 'paasport-batch', 'paasport-ws']
     .map((id) => ({ id, pt: at50(id) }))
     .filter((x): x is { id: string; pt: NonNullable<typeof x.pt> } => x.pt !== undefined);
   if (own.length === 0) return [g, notMeasured(all?.paasport, 'no concurrency-50 result'), '–'];
-  const best = own.reduce((a, b) => (b.pt.msgsPerSec.median > a.pt.msgsPerSec.median ? b : a));
-  const rate = best.pt.msgsPerSec.median;
   const naive = at50('naive-http')?.msgsPerSec.median;
   const cf = at50('centrifugo-pg')?.msgsPerSec.median;
+  const meets = (pt: (typeof own)[number]['pt']) => {
+    const rate = pt.msgsPerSec.median;
+    return (
+      rate >= 10_000 &&
+      pt.p99Ms.median < 50 &&
+      naive !== undefined &&
+      rate >= 3 * naive &&
+      cf !== undefined &&
+      rate >= 2 * cf
+    );
+  };
+  const best =
+    own.find((x) => meets(x.pt)) ??
+    own.reduce((a, b) => (b.pt.msgsPerSec.median > a.pt.msgsPerSec.median ? b : a));
+  const rate = best.pt.msgsPerSec.median;
   const x = (peer: number | undefined) => (peer ? `${(rate / peer).toFixed(2)}x` : 'not measured');
   return [
     g,
     `${fmt(rate)} msgs/s (${all?.[best.id]?.label}), p99 ${fmt(best.pt.p99Ms.median)} ms; ${x(naive)} the naive floor, ${x(cf)} Centrifugo (PostgreSQL)`,
-    yes(
-      rate >= 10_000 &&
-        best.pt.p99Ms.median < 50 &&
-        naive !== undefined &&
-        rate >= 3 * naive &&
-        cf !== undefined &&
-        rate >= 2 * cf,
-    ),
+    yes(meets(best.pt)),
   ];
 }
 
@@ -147,8 +154,10 @@ export function missedGoalNotes(): string {
         ` The server process uses ${fmt(pp.serverCpuUsPerMsg.median)} µs of CPU per message over WebSocket` +
         ` (${fmt(one.serverCpuUsPerMsg.median)} µs over HTTP), PostgreSQL and Redis ${fmt(pp.servicesCpuUsPerMsg.median)} µs` +
         ` and the load generator ${fmt(pp.clientCpuUsPerMsg.median)} µs, all on the same two cores shared with other work;` +
-        ' where the server spends it is in `bench/results/publish-profile.md` (`(idle)` is its event loop waiting for' +
-        ' PostgreSQL and Redis; `(writev)` is the kernel sending responses and statements over loopback).',
+        ' where the server spends it is in `bench/results/publish-profile.md`. Each message costs the machine' +
+        ` about ${fmt(pp.serverCpuUsPerMsg.median + pp.servicesCpuUsPerMsg.median + pp.clientCpuUsPerMsg.median)} µs of CPU in these three processes alone,` +
+        ` so two cores hold at most about ${fmt(2e6 / (pp.serverCpuUsPerMsg.median + pp.servicesCpuUsPerMsg.median + pp.clientCpuUsPerMsg.median))} msgs/s before the kernel's loopback work;` +
+        ' with 50 in flight the rate is also bounded by 50 ÷ the round trip (two commits at most in flight, each waiting for its batch).',
     );
   }
   const counts = loadResult<CountsResult>('counts')?.targets.paasport?.data;

@@ -20,6 +20,8 @@ const LOADER = join(ROOT, 'bench/load/publish-load.ts');
 const CHANNELS = Array.from({ length: 10 }, (_, i) => `bench-publish-${i}`);
 /** Messages per request when paasport publishes in batches. */
 export const BATCH_SIZE = 20;
+/** The target whose server runs under the CPU profiler. */
+const PROFILED = 'paasport-ws';
 
 export type PublishRun = {
   msgsPerSec: number;
@@ -108,9 +110,9 @@ export async function runPublish(
   runs: number,
   log: (m: string) => void,
 ): Promise<PublishResult> {
-  // One message per HTTP request is the path the profile explains: V8's sampling profiler runs in that
-  // server (a few percent of its CPU) and its summary is saved with the results.
-  const profDir = target.id === 'paasport' ? mkdtempSync(join(tmpdir(), 'bench-prof-')) : undefined;
+  // The fastest path, WebSocket publish with acks, is the one the profile explains: V8's sampling profiler
+  // runs in that server (a few percent of its CPU) and its summary is saved with the results.
+  const profDir = target.id === PROFILED ? mkdtempSync(join(tmpdir(), 'bench-prof-')) : undefined;
   const nodeArgs = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : undefined;
   const dep = await target.deploy({ replicas: 1, ...(nodeArgs ? { nodeArgs } : {}) });
   const server = dep.servers[0]!;
@@ -192,11 +194,14 @@ function saveProfile(dir: string, readyMs: number, log: (m: string) => void): vo
     writeFileSync(join(LOG_DIR, 'publish-paasport.cpuprofile'), raw);
     const profile = JSON.parse(raw) as Profile;
     const text =
-      '# CPU profile of paasport during the publish scenario (one message per HTTP request)\n\n' +
+      '# CPU profile of paasport during the publish scenario (WebSocket publish + ack)\n\n' +
       'Written by `npm run bench` from the V8 CPU profile of the server process (`--cpu-prof`), from the moment' +
       ` it was ready (${Math.round(readyMs)} ms after start; start-up is left out) to shutdown, covering the warm-up` +
       ' and every concurrency of the run. Self time per package or file and per function; `(idle)` is time the' +
-      ' event loop waited (for PostgreSQL, Redis or the network). The full profile, for a flame graph in Chrome' +
+      ' event loop waited (for PostgreSQL, Redis or the network). `(writev)` is wall time inside the write system' +
+      ' call: on two cores shared with PostgreSQL and the load generator it includes the time the thread waits' +
+      ' while the process its write woke runs, so it is larger than the system CPU time the process is charged.' +
+      ' The full profile, for a flame graph in Chrome' +
       ' DevTools or speedscope, is `bench/results/tmp/publish-paasport.cpuprofile` (not committed).\n\n' +
       `${summarizeProfile(profile, 25, readyMs)}\n`;
     writeFileSync(join(ROOT, 'bench/results/publish-profile.md'), text);
