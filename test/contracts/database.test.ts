@@ -19,3 +19,9 @@ databaseContract('pg', async () => {
   const t = await createTestDatabase();
   return { db: await createPgDatabase({ ...pool, url: t.url }, silentLogger()), cleanup: t.drop };
 });
+// As behind a transaction-mode pooler that cannot keep prepared statements: named queries go unnamed.
+databaseContract('pg without prepared statements', async () => {
+  const t = await createTestDatabase();
+  const db = await createPgDatabase({ ...pool, url: t.url, preparedStatements: false }, silentLogger());
+  return { db, cleanup: t.drop };
+});

@@ -49,6 +49,7 @@ describe('config', () => {
       connectTimeoutMs: 5000,
       queryTimeoutMs: 5000,
       statementTimeoutMs: 30_000,
+      preparedStatements: true,
       dataDir: './data',
     });
     assert.deepEqual(redis, {

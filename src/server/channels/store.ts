@@ -63,6 +63,35 @@ UNION ALL
 SELECT i.n, e.id, e."offset", e.data, e.created_at, true
 FROM existing e JOIN input i ON i.channel = e.channel AND i.id = e.id`;
 
+// The common statement: no item carries a client id, so none can exist already and the caller knows each
+// item's place in its channel (k) and each channel's count (n). It returns one row per channel, and the
+// caller derives each offset as last_offset - n + k, as the insert does. About a quarter less work for
+// PostgreSQL than APPEND_SQL, which finds replays and numbers the items itself.
+const APPEND_FRESH_SQL = `
+WITH ch AS (
+  INSERT INTO channels AS c (name, last_offset, count, last_at)
+  SELECT t.channel, t.n, t.n, date_trunc('milliseconds', clock_timestamp())
+  FROM unnest($4::text[], $5::bigint[]) AS t(channel, n) ORDER BY t.channel
+  ON CONFLICT (name) DO UPDATE SET
+    last_offset = c.last_offset + EXCLUDED.last_offset,
+    count = c.count + EXCLUDED.count,
+    last_at = GREATEST(EXCLUDED.last_at, c.last_at)
+  RETURNING c.name, c.last_offset, c.last_at
+), ins AS (
+  INSERT INTO messages (channel, "offset", id, data, created_at)
+  SELECT i.channel, ch.last_offset - t.n + i.k, i.id, i.data::json, ch.last_at
+  FROM unnest($1::text[], $2::text[], $3::text[], $6::bigint[]) AS i(channel, id, data, k)
+  JOIN unnest($4::text[], $5::bigint[]) AS t(channel, n) ON t.channel = i.channel
+  JOIN ch ON ch.name = i.channel
+)
+SELECT name, last_offset, last_at FROM ch`;
+
+interface ChannelRow {
+  name: string;
+  last_offset: string;
+  last_at: Date;
+}
+
 interface Row {
   id: string;
   offset: string;
@@ -128,34 +157,72 @@ export class ChannelStore {
    */
   async appendMany(items: ChannelItem[]): Promise<Appended[]> {
     const clients = items.filter((i) => i.clientId);
+    if (clients.length === 0) return this.#retrying(() => this.#appendFresh(items));
+    return this.#retrying(() => this.#appendAny(items, clients));
+  }
+
+  /** Server-made ids only: nothing to look up, offsets follow from each channel's new last offset. */
+  async #appendFresh(items: ChannelItem[]): Promise<Appended[]> {
+    const counts = new Map<string, number>();
+    const places = items.map((i) => {
+      const k = (counts.get(i.channel) ?? 0) + 1;
+      counts.set(i.channel, k);
+      return k;
+    });
+    const { rows } = await this.db.query<ChannelRow>(
+      APPEND_FRESH_SQL,
+      [
+        items.map((i) => i.channel),
+        items.map((i) => i.id),
+        items.map((i) => i.data),
+        [...counts.keys()],
+        [...counts.values()],
+        places,
+      ],
+      { name: 'paasport_append_fresh' },
+    );
+    const last = new Map(rows.map((r) => [r.name, r]));
+    return items.map((item, k) => {
+      const row = last.get(item.channel);
+      if (!row) throw new Error(`append returned no row for channel ${item.channel}`);
+      const offset = Number(row.last_offset) - (counts.get(item.channel) as number) + (places[k] as number);
+      return { offset, id: item.id, data: item.data, ts: row.last_at.getTime(), replayed: false };
+    });
+  }
+
+  /** A statement that failed only because another statement raced it is run again (twice at most). */
+  async #retrying(run: () => Promise<Appended[]>): Promise<Appended[]> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const { rows } = await this.db.query<Row & { n: string }>(
-          APPEND_SQL,
-          [
-            items.map((i) => i.channel),
-            items.map((i) => i.id),
-            items.map((i) => i.data),
-            clients.map((i) => i.channel),
-            clients.map((i) => i.id),
-          ],
-          // Planning this statement cost PostgreSQL more than running it for a batch of twenty.
-          { name: 'paasport_append' },
-        );
-        const byPosition = new Map(rows.map((r) => [Number(r.n), r]));
-        return items.map((item, k) => {
-          const row = byPosition.get(k + 1);
-          if (!row) throw new Error(`append returned no row for item ${k + 1} of ${items.length}`);
-          const message = toMessage(row);
-          return row.replayed
-            ? { ...message, replayed: true }
-            : { ...message, data: item.data, replayed: false };
-        });
+        return await run();
       } catch (err) {
         const code = (err as { code?: string }).code;
         if ((code !== UNIQUE_VIOLATION && code !== DEADLOCK) || attempt >= 2) throw err;
       }
     }
+  }
+
+  /** Any items: ids already stored come back as replays, the rest get their channel's next offsets. */
+  async #appendAny(items: ChannelItem[], clients: ChannelItem[]): Promise<Appended[]> {
+    const { rows } = await this.db.query<Row & { n: string }>(
+      APPEND_SQL,
+      [
+        items.map((i) => i.channel),
+        items.map((i) => i.id),
+        items.map((i) => i.data),
+        clients.map((i) => i.channel),
+        clients.map((i) => i.id),
+      ],
+      // Planning this statement cost PostgreSQL more than running it for a batch of twenty.
+      { name: 'paasport_append' },
+    );
+    const byPosition = new Map(rows.map((r) => [Number(r.n), r]));
+    return items.map((item, k) => {
+      const row = byPosition.get(k + 1);
+      if (!row) throw new Error(`append returned no row for item ${k + 1} of ${items.length}`);
+      const message = toMessage(row);
+      return row.replayed ? { ...message, replayed: true } : { ...message, data: item.data, replayed: false };
+    });
   }
 
   /** Messages with since < offset <= upTo (or all after since), in offset order, at most limit. */

@@ -146,6 +146,12 @@ export const coreSettings = {
     default: '30s',
     schema: duration,
   },
+  DATABASE_PREPARED_STATEMENTS: {
+    group: 'PostgreSQL',
+    doc: 'Prepare the publish statement once per connection, so PostgreSQL does not plan it for every batch. Set `false` behind a transaction-mode pooler that does not keep prepared statements (PgBouncer before 1.21, or without `max_prepared_statements`).',
+    default: 'true',
+    schema: bool,
+  },
   MIGRATE_ON_START: {
     group: 'PostgreSQL',
     doc: 'Run pending migrations at start (under an advisory lock, safe with several replicas). Set `false` when a pre-deploy step runs `paasport migrate`.',

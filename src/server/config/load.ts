@@ -31,6 +31,8 @@ export interface Config {
     queryTimeoutMs: number;
     /** statement_timeout of migrations, which may run longer than request queries. */
     statementTimeoutMs: number;
+    /** Named prepared statements for the hot queries (off behind poolers that cannot keep them). */
+    preparedStatements: boolean;
     dataDir: string;
   };
   redis: {
@@ -132,6 +134,7 @@ function toConfig(env: Env): Config {
       connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT,
       queryTimeoutMs: env.DATABASE_QUERY_TIMEOUT,
       statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT,
+      preparedStatements: env.DATABASE_PREPARED_STATEMENTS,
       dataDir: env.DATA_DIR,
     },
     redis: {

@@ -16,6 +16,7 @@ export interface EmbeddedDatabaseOptions {
   connectTimeoutMs: number;
   queryTimeoutMs?: number;
   statementTimeoutMs: number;
+  preparedStatements?: boolean;
 }
 
 /**

@@ -15,6 +15,8 @@ export interface PgDatabaseOptions {
   queryTimeoutMs?: number;
   /** statement_timeout of dedicated connections (migrations). */
   statementTimeoutMs: number;
+  /** False: a query's `name` is ignored and every statement is sent unnamed. Default true. */
+  preparedStatements?: boolean;
   applicationName?: string;
 }
 
@@ -54,8 +56,10 @@ export function poolDatabase(
     driver,
     url: opts.url,
     pool,
-    query: (text, params, opts) =>
-      health.call(() => pool.query(opts?.name ? { name: opts.name, text } : text, params)),
+    query: (text, params, q) =>
+      health.call(() =>
+        pool.query(q?.name && opts.preparedStatements !== false ? { name: q.name, text } : text, params),
+      ),
     transaction: (fn) => health.call(() => runTransaction(pool, fn)),
     dedicated: () =>
       health.call(async () => {
