@@ -57,7 +57,9 @@ function setup(store: StatementStore, local: (channel: string, d: Delivery[]) =>
   const publisher = new Publisher(store, fanout, createMemoryBus(), { published }, silentLogger());
   const publish = (data: unknown, id?: string) =>
     publisher.publish(validatePublish({ channel: 'room', data, id }, 1 << 20));
-  return { publish, delivered, published };
+  const publishFrom = (source: string, data: unknown) =>
+    publisher.publish(validatePublish({ channel: 'room', data, id: undefined }, 1 << 20), source);
+  return { publish, publishFrom, delivered, published };
 }
 
 describe('Publisher', () => {
@@ -124,6 +126,52 @@ describe('Publisher', () => {
     );
     assert.equal((await published.get()).values[0]?.value, 2);
     assert.equal((await publish('c')).offset, 3);
+  });
+
+  it('keeps each source in order across overlapping statements; different sources share them', async () => {
+    const store = new StatementStore();
+    const running = new Set<string[]>();
+    let overlapped = 0;
+    const append = store.appendMany.bind(store);
+    store.appendMany = async (items) => {
+      const sources = items.map((i) => (JSON.parse(i.data) as string).split(':')[0] as string);
+      for (const other of running) {
+        overlapped++;
+        for (const s of sources) assert.ok(!other.includes(s), `${s} in two statements at once`);
+      }
+      running.add(sources);
+      try {
+        // A statement lasts a few turns, as a round trip to PostgreSQL does.
+        for (let i = 0; i < 3; i++) await roundTrip();
+        return await append(items);
+      } finally {
+        running.delete(sources);
+      }
+    };
+    const { publishFrom } = setup(store);
+    const calls: Promise<Published>[][] = [[], [], []];
+    // One source's burst a turn, so its publishes find the other sources' (and its own) statements in flight.
+    for (let turn = 0; turn < 60; turn++) {
+      const s = turn % 3;
+      for (let i = 0; i < 3; i++) calls[s]!.push(publishFrom(`s${s}`, `s${s}:${turn}.${i}`));
+      await roundTrip();
+    }
+    const results = await Promise.all(calls.map((list) => Promise.all(list)));
+    for (const offsets of results.map((rs) => rs.map((r) => r.offset))) {
+      assert.deepEqual(
+        offsets,
+        [...offsets].sort((a, b) => a - b),
+        'a source keeps its call order',
+      );
+    }
+    assert.deepEqual(
+      results
+        .flat()
+        .map((r) => r.offset)
+        .sort((a, b) => a - b),
+      Array.from({ length: 180 }, (_, k) => k + 1),
+    );
+    assert.ok(overlapped > 0, 'statements of different sources overlapped');
   });
 
   it('keeps submission order across batches larger than one statement', async () => {

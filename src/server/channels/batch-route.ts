@@ -8,6 +8,7 @@ import { DomainError, invalidInput } from '../errors/domain-error.js';
 import { asDomainError, toHttp } from '../http/errors.js';
 import type { ChannelContext } from './context.js';
 import { validatePublish } from './inputs.js';
+import { requestSource } from './publisher.js';
 
 /** Items per request; a batch counts as one request against the rate limit. */
 export const MAX_BATCH_MESSAGES = 1000;
@@ -41,7 +42,13 @@ function itemsOf(body: unknown): unknown[] {
   return b.messages;
 }
 
-async function publishItem(ctx: ChannelContext, principal: Principal, raw: unknown, k: number) {
+async function publishItem(
+  ctx: ChannelContext,
+  principal: Principal,
+  raw: unknown,
+  k: number,
+  source: string,
+) {
   const field = `messages[${k}]`;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || !('data' in raw)) {
     throw invalidInput('invalid_body', `${field} must be an object {"channel", "data", "id"?}`, field);
@@ -58,7 +65,7 @@ async function publishItem(ctx: ChannelContext, principal: Principal, raw: unkno
   if (!principal.canPublish(input.channel)) {
     throw denied(principal, `publishing to channel "${input.channel}"`);
   }
-  return ctx.publisher.publish(input);
+  return ctx.publisher.publish(input, source);
 }
 
 function failure(err: unknown, raw: unknown): BatchItemResult {
@@ -76,7 +83,11 @@ function failure(err: unknown, raw: unknown): BatchItemResult {
 export function publishBatch(ctx: ChannelContext): RequestHandler {
   return async (req, res) => {
     const items = itemsOf(req.body);
-    const settled = await Promise.allSettled(items.map((raw, k) => publishItem(ctx, req.principal, raw, k)));
+    // One source for the request: its items to one channel take offsets in their order.
+    const source = requestSource();
+    const settled = await Promise.allSettled(
+      items.map((raw, k) => publishItem(ctx, req.principal, raw, k, source)),
+    );
     const unexpected = settled.find((s) => s.status === 'rejected' && !asDomainError(s.reason));
     if (unexpected)
       ctx.log.error({ err: (unexpected as PromiseRejectedResult).reason }, 'batch publish failed');

@@ -11,7 +11,7 @@ import { publishBatch } from './batch-route.js';
 import type { ChannelContext } from './context.js';
 import { messageJson } from './frames.js';
 import { checkChannel, checkKnownFields, preview, validatePublish } from './inputs.js';
-import type { Published } from './publisher.js';
+import { type Published, requestSource } from './publisher.js';
 
 const HISTORY_LIMIT_DEFAULT = 100;
 const HISTORY_LIMIT_MAX = 1000;
@@ -70,7 +70,8 @@ export async function publishFromBody(
   const fields = body as Record<string, unknown>;
   checkKnownFields(fields, ['data', 'id'], 'invalid_body', 'the body');
   const input = validatePublish({ channel, data: fields.data, id: fields.id }, ctx.limits.maxDataSize);
-  return ctx.publisher.publish(input);
+  // Each request is a source of its own: a client orders its requests by waiting for the answers.
+  return ctx.publisher.publish(input, requestSource());
 }
 
 /** The shared per-principal limit as Express middleware; also guards token minting and files. */

@@ -1,7 +1,9 @@
 // Publishing with group commit: publishes gather while statements are in flight and go together in the
-// next one, so many channels cost one round trip and one commit. A channel is in at most one statement at
-// a time, which keeps each channel's order; under load every busy channel is in the statement in flight,
-// so batches grow instead of statements multiplying. Committed messages are delivered locally and sent to
+// next one, so many channels cost one round trip and one commit. Order is kept per source (a connection, a
+// batch request) and channel: a publish waits while an earlier one of its source on its channel is in
+// flight. Publishes of different sources may share a channel in two statements at once: PostgreSQL's row
+// lock on the channel numbers them in commit order, and the second statement is already there when the
+// first commits. Committed messages are delivered locally (the feed puts them in offset order) and sent to
 // the other replicas as one bus payload per channel. One message never decides the fate of the others.
 import { randomUUID } from 'node:crypto';
 import type { Bus } from '../drivers/bus/index.js';
@@ -15,8 +17,8 @@ import type { PublishInput } from './inputs.js';
 import type { Appended, ChannelItem, ChannelStore } from './store.js';
 
 const MAX_BATCH = 500;
-/** Statements in flight at once, each on channels none of the others holds. More split the batches of
- * busy channels into more statements, which cost PostgreSQL more than they save in waiting. */
+/** Statements in flight at once. More split the batches into more statements, which cost PostgreSQL more
+ * than they save in waiting. */
 const MAX_IN_FLIGHT = 2;
 
 export interface Published {
@@ -39,6 +41,8 @@ export interface PublisherDeps {
 
 interface Pending {
   item: ChannelItem;
+  /** Source and channel: publishes with the same key keep their order. */
+  key: string;
   resolve: (p: Published) => void;
   reject: (err: unknown) => void;
 }
@@ -58,7 +62,7 @@ function isItemError(err: unknown): boolean {
 export class Publisher {
   /** Publishes not yet in a statement, in arrival order. */
   #pending: Pending[] = [];
-  /** Channels of the statements in flight: their newer publishes wait for the next statement. */
+  /** Keys (source and channel) in the statements in flight: their newer publishes wait for them. */
   readonly #busy = new Set<string>();
   #inFlight = 0;
   #scheduled = false;
@@ -74,8 +78,12 @@ export class Publisher {
     this.#d = { store, fanout, bus, metrics, log };
   }
 
-  /** Resolves once the message is committed in PostgreSQL. Only validated input joins a batch. */
-  publish(input: PublishInput): Promise<Published> {
+  /**
+   * Resolves once the message is committed in PostgreSQL. Only validated input joins a batch. Publishes of
+   * one `source` (an id unique to a connection or request) to one channel take offsets in call order;
+   * without a source, every publish to the channel does.
+   */
+  publish(input: PublishInput, source = ''): Promise<Published> {
     return new Promise((resolve, reject) => {
       const { channel, data, id } = input;
       const item = { channel, id: id ?? randomUUID(), data, clientId: id !== undefined };
@@ -84,7 +92,7 @@ export class Publisher {
         timer?.();
         resolve(p);
       };
-      this.#pending.push({ item, resolve: done, reject });
+      this.#pending.push({ item, key: `${source}\u0000${channel}`, resolve: done, reject });
       if (!this.#scheduled && this.#inFlight < MAX_IN_FLIGHT) {
         this.#scheduled = true;
         // Let the rest of this tick's publishes join the statement.
@@ -96,20 +104,20 @@ export class Publisher {
     });
   }
 
-  /** Starts statements while slots are free, each with the oldest publishes of channels not in flight. */
+  /** Starts statements while slots are free, each with the oldest publishes whose keys are not in flight. */
   #dispatch(): void {
     while (this.#inFlight < MAX_IN_FLIGHT && this.#pending.length > 0) {
       const batch: Pending[] = [];
       const rest: Pending[] = [];
       for (const p of this.#pending) {
-        // Once the batch is full every later publish waits, so a channel's waiting ones stay behind its taken ones.
-        if (batch.length < MAX_BATCH && !this.#busy.has(p.item.channel)) batch.push(p);
+        // Once the batch is full every later publish waits, so a key's waiting ones stay behind its taken ones.
+        if (batch.length < MAX_BATCH && !this.#busy.has(p.key)) batch.push(p);
         else rest.push(p);
       }
       if (batch.length === 0) return;
       this.#pending = rest;
-      const channels = new Set(batch.map((p) => p.item.channel));
-      for (const c of channels) this.#busy.add(c);
+      const keys = new Set(batch.map((p) => p.key));
+      for (const k of keys) this.#busy.add(k);
       this.#inFlight++;
       void this.#commit(groupById(batch))
         .catch((err: unknown) => {
@@ -118,7 +126,7 @@ export class Publisher {
           for (const p of batch) p.reject(err);
         })
         .finally(() => {
-          for (const c of channels) this.#busy.delete(c);
+          for (const k of keys) this.#busy.delete(k);
           this.#inFlight--;
           this.#dispatch();
         });
@@ -179,6 +187,13 @@ export class Publisher {
       this.#d.log.warn({ err, channel }, 'bus publish failed; other replicas will fill from PostgreSQL');
     });
   }
+}
+
+let requests = 0;
+/** A source id unique to one request in this process, for publishes that need no order with any other. */
+export function requestSource(): string {
+  requests++;
+  return `r${requests}`;
 }
 
 function groupById(batch: Pending[]): Group[] {

@@ -261,7 +261,7 @@ export class Session implements Peer {
     if (!this.#principal.canPublish(channel))
       throw denied(this.#principal, `publishing to channel "${channel}"`);
     const input = validatePublish({ channel, data, id }, this.ctx.limits.maxDataSize);
-    this.ctx.publisher.publish(input).then(
+    this.ctx.publisher.publish(input, this.#id).then(
       (p) => this.#send(JSON.stringify({ type: 'ack', id: p.id, channel, offset: p.offset, ts: p.ts })),
       (err: unknown) => {
         if (err instanceof DomainError) return this.#fail(err, at);
