@@ -157,7 +157,7 @@ export function missedGoalNotes(): string {
         ' where the server spends it is in `bench/results/publish-profile.md`. Each message costs the machine' +
         ` about ${fmt(pp.serverCpuUsPerMsg.median + pp.servicesCpuUsPerMsg.median + pp.clientCpuUsPerMsg.median)} µs of CPU in these three processes alone,` +
         ` so two cores hold at most about ${fmt(2e6 / (pp.serverCpuUsPerMsg.median + pp.servicesCpuUsPerMsg.median + pp.clientCpuUsPerMsg.median))} msgs/s before the kernel's loopback work;` +
-        ' with 50 in flight the rate is also bounded by 50 ÷ the round trip (two commits at most in flight, each waiting for its batch).',
+        ' with 50 in flight the rate is also bounded by 50 ÷ the round trip of a publish (at most two statements in flight).',
     );
   }
   const counts = loadResult<CountsResult>('counts')?.targets.paasport?.data;

@@ -86,6 +86,9 @@ const METHOD = `- Every server and every load generator is a separate process on
   Centrifugo v6 publishing through its HTTP API (\`/api/publish\`) with history in Redis (Redis engine) or in
   PostgreSQL (PostgreSQL broker). None of the Node peers has paasport's offsets, idempotency or fan-out.
   After the run every target's stored count of the 10 channels is compared with what it acknowledged.
+  Every target uses the same PostgreSQL: \`npm run bench\` starts one (and a Redis) as the test runner does,
+  with \`fsync\` and \`synchronous_commit\` off, unless \`BENCH_PG_URL\` and \`BENCH_REDIS_URL\` name others. The WebSocket path is then profiled (\`--cpu-prof\`) in a
+  deployment of its own, so the profiler's cost is in no figure: \`bench/results/publish-profile.md\`.
 - Centrifugo (Go, built from source at the pinned version by \`bash scripts/tools.sh centrifugo\`, or by the
   first \`npm run bench\` that needs it) runs with anonymous clients (\`client.insecure\`), history on every
   channel and its JSON protocol over WebSocket; its memory is RSS only (no JS heap, no forced GC).
