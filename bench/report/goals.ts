@@ -85,16 +85,13 @@ function publishGoal(): Verdict {
       rate >= 2 * cf
     );
   };
-  const best =
-    own.find((x) => meets(x.pt)) ??
-    own.reduce((a, b) => (b.pt.msgsPerSec.median > a.pt.msgsPerSec.median ? b : a));
-  const rate = best.pt.msgsPerSec.median;
-  const x = (peer: number | undefined) => (peer ? `${(rate / peer).toFixed(2)}x` : 'not measured');
-  return [
-    g,
-    `${fmt(rate)} msgs/s (${all?.[best.id]?.label}), p99 ${fmt(best.pt.p99Ms.median)} ms; ${x(naive)} the naive floor, ${x(cf)} Centrifugo (PostgreSQL)`,
-    yes(meets(best.pt)),
-  ];
+  const describe = ({ id, pt }: (typeof own)[number]) => {
+    const rate = pt.msgsPerSec.median;
+    const x = (peer: number | undefined) => (peer ? `${(rate / peer).toFixed(2)}x` : 'not measured');
+    return `${all?.[id]?.label}: ${fmt(rate)} msgs/s, p99 ${fmt(pt.p99Ms.median)} ms, ${x(naive)} the naive floor, ${x(cf)} Centrifugo (PostgreSQL)`;
+  };
+  // Every way is listed: the fastest one may miss the latency that another meets.
+  return [g, own.map(describe).join('; '), yes(own.some((x) => meets(x.pt)))];
 }
 
 function countGoal(): Verdict {
