@@ -4,11 +4,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { pruneOnce } from '../../src/server/channels/retention.js';
 import { ChannelStore, type FillPage } from '../../src/server/channels/store.js';
-import { migrate } from '../../src/server/db/migrate.js';
 import type { Database } from '../../src/server/drivers/database/index.js';
-import { createPgDatabase } from '../../src/server/drivers/database/pg.js';
 import { silentLogger } from '../../src/server/logger.js';
-import { createTestDatabase, uid } from '../helpers/services.js';
+import { migratedTestDatabase } from '../helpers/app.js';
+import { uid } from '../helpers/services.js';
 import { range } from '../helpers/ws-client.js';
 
 const log = silentLogger();
@@ -17,24 +16,16 @@ const items = (n: number) =>
 const offsetsOf = (page: FillPage) => page.messages.map((m) => m.offset);
 
 describe('ChannelStore.fillPage', () => {
-  let testDb: Awaited<ReturnType<typeof createTestDatabase>>;
   let db: Database;
   let store: ChannelStore;
+  let close: () => Promise<void>;
 
   before(async () => {
-    testDb = await createTestDatabase();
-    db = await createPgDatabase(
-      { url: testDb.url, poolMax: 8, connectTimeoutMs: 5000, statementTimeoutMs: 30_000 },
-      log,
-    );
-    await migrate(db, log);
+    ({ db, close } = await migratedTestDatabase(log));
     store = new ChannelStore(db);
   });
 
-  after(async () => {
-    await db?.close();
-    await testDb?.drop();
-  });
+  after(() => close?.());
 
   test('an unknown channel has floor 1 and nothing stored', async () => {
     assert.deepEqual(await store.fillPage(`none-${uid()}`, 0, 10), { messages: [], floor: 1 });

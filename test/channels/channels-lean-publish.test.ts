@@ -3,8 +3,8 @@
 // answers must agree in status, error, headers and what was stored.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startTestServer, type TestServer } from '../helpers/app.js';
-import { createTestDatabase, REDIS_URL, uid } from '../helpers/services.js';
+import { startServerOnTestDatabase, type TestServer } from '../helpers/app.js';
+import { uid } from '../helpers/services.js';
 import { api } from '../helpers/ws-client.js';
 
 const KEY = `key-${uid(12)}`;
@@ -22,17 +22,10 @@ const VARYING = new Set([
 type Answer = { status: number; body: Record<string, unknown>; headers: Headers };
 
 describe('lean publish route', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let server: TestServer;
 
   before(async () => {
-    db = await createTestDatabase();
-    server = await startTestServer({
-      DATABASE_URL: db.url,
-      REDIS_URL,
-      REDIS_KEY_PREFIX: `t-${uid()}:`,
-      API_KEYS: KEY,
-      JWT_SECRET: 'x'.repeat(32),
+    server = await startServerOnTestDatabase(KEY, {
       CORS_ORIGINS: ORIGIN,
       CHANNEL_MAX_DATA_SIZE: '1KiB',
       RATE_LIMIT_WINDOW: '1h',
@@ -41,10 +34,7 @@ describe('lean publish route', () => {
     });
   });
 
-  after(async () => {
-    await server?.close();
-    await db?.drop();
-  });
+  after(() => server?.close());
 
   /** The same request with a declared length (lean) and as a chunked stream (Express). */
   async function both(

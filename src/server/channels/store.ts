@@ -25,6 +25,20 @@ const UNIQUE_VIOLATION = '23505';
 /** Two replicas' statements locked the same channels rows in different orders; PostgreSQL aborted one. */
 const DEADLOCK = '40P01';
 
+/**
+ * Adds n to each channel's counters from `counts` (rows t(channel, n)) and returns the new last offsets.
+ * Rows are locked in name order, so statements of several replicas on the same channels do not deadlock.
+ */
+const bumpChannels = (counts: string) => `
+  INSERT INTO channels AS c (name, last_offset, count, last_at)
+  SELECT t.channel, t.n, t.n, date_trunc('milliseconds', clock_timestamp()) FROM ${counts} ORDER BY t.channel
+  ON CONFLICT (name) DO UPDATE SET
+    last_offset = c.last_offset + EXCLUDED.last_offset,
+    count = c.count + EXCLUDED.count,
+    last_at = GREATEST(EXCLUDED.last_at, c.last_at)
+  RETURNING c.name, c.last_offset, c.last_at
+`;
+
 // One statement, so one implicit transaction and one round trip, for items of any number of channels: ids
 // already stored are returned as they are; the rest of each channel get its next offsets from the channel's
 // row, whose lock serialises publishers per channel (rows are locked in name order, so statements of several
@@ -43,15 +57,7 @@ WITH input AS (
   WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.channel = i.channel AND e.id = i.id)
 ), total AS (
   SELECT f.channel, count(*)::bigint AS n FROM fresh f GROUP BY f.channel
-), ch AS (
-  INSERT INTO channels AS c (name, last_offset, count, last_at)
-  SELECT t.channel, t.n, t.n, date_trunc('milliseconds', clock_timestamp()) FROM total t ORDER BY t.channel
-  ON CONFLICT (name) DO UPDATE SET
-    last_offset = c.last_offset + EXCLUDED.last_offset,
-    count = c.count + EXCLUDED.count,
-    last_at = GREATEST(EXCLUDED.last_at, c.last_at)
-  RETURNING c.name, c.last_offset, c.last_at
-), ins AS (
+), ch AS (${bumpChannels('total t')}), ins AS (
   INSERT INTO messages (channel, "offset", id, data, created_at)
   SELECT f.channel, ch.last_offset - t.n + f.k, f.id, f.data::json, ch.last_at
   FROM fresh f JOIN ch ON ch.name = f.channel JOIN total t ON t.channel = f.channel
@@ -68,16 +74,7 @@ FROM existing e JOIN input i ON i.channel = e.channel AND i.id = e.id`;
 // caller derives each offset as last_offset - n + k, as the insert does. About a quarter less work for
 // PostgreSQL than APPEND_SQL, which finds replays and numbers the items itself.
 const APPEND_FRESH_SQL = `
-WITH ch AS (
-  INSERT INTO channels AS c (name, last_offset, count, last_at)
-  SELECT t.channel, t.n, t.n, date_trunc('milliseconds', clock_timestamp())
-  FROM unnest($4::text[], $5::bigint[]) AS t(channel, n) ORDER BY t.channel
-  ON CONFLICT (name) DO UPDATE SET
-    last_offset = c.last_offset + EXCLUDED.last_offset,
-    count = c.count + EXCLUDED.count,
-    last_at = GREATEST(EXCLUDED.last_at, c.last_at)
-  RETURNING c.name, c.last_offset, c.last_at
-), ins AS (
+WITH ch AS (${bumpChannels('unnest($4::text[], $5::bigint[]) AS t(channel, n)')}), ins AS (
   INSERT INTO messages (channel, "offset", id, data, created_at)
   SELECT i.channel, ch.last_offset - t.n + i.k, i.id, i.data::json, ch.last_at
   FROM unnest($1::text[], $2::text[], $3::text[], $6::bigint[]) AS i(channel, id, data, k)
