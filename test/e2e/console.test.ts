@@ -96,6 +96,24 @@ describe('web console in Chromium', () => {
     assert.deepEqual(problems, []);
   });
 
+  it('a page that finishes loading after another opened does not replace it', async () => {
+    const page = await loggedIn();
+    // The status page's request is held back, as on a busy server; the tail opens meanwhile.
+    await page.route('**/v1/admin/status', async (route) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      await route.continue();
+    });
+    const slow = page.waitForResponse('**/v1/admin/status');
+    await page.goto(`${srv.url}/#status-again`);
+    await page.goto(`${srv.url}/#tail?channel=race-${uid()}`);
+    await page.waitForSelector('#tail-state[data-live=true]');
+    await slow;
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 50)));
+    assert.equal(await page.locator('#tail-state').count(), 1, 'the tail is still shown');
+    assert.equal(await page.locator('#health').count(), 0, 'the late status page was dropped');
+    await page.close();
+  });
+
   it('says how to set a key when the server has none', async () => {
     const bare = await startTestServer({ DATABASE_URL: db.url, REDIS_URL, JWT_SECRET: 'z'.repeat(40) });
     try {

@@ -27,6 +27,8 @@ const main = document.getElementById('main');
 const nav = document.getElementById('nav');
 const errorBox = document.getElementById('error');
 let cleanup = null;
+/** Bumped by every route(): a page that finishes loading after a newer one has opened is dropped. */
+let current = 0;
 
 export function showError(err) {
   if (!err) {
@@ -75,8 +77,9 @@ async function loginPage() {
         try {
           await api('/v1/admin/status');
           showError(null);
-          location.hash = '#status';
-          await route();
+          // A new hash routes through hashchange; the same hash would not fire it.
+          if (location.hash === '#status') await route();
+          else location.hash = '#status';
         } catch (err) {
           session.key = null;
           showError(err);
@@ -104,6 +107,7 @@ async function loginPage() {
 }
 
 async function route() {
+  const mine = ++current;
   cleanup?.();
   cleanup = null;
   if (!session.key) return loginPage();
@@ -111,12 +115,20 @@ async function route() {
   const [name, query] = location.hash.slice(1).split('?');
   const page = pages[name] ? name : 'status';
   for (const a of nav.querySelectorAll('a')) a.classList.toggle('active', a.hash === `#${page}`);
-  main.replaceChildren(h('p', { className: 'muted' }, 'Loading…'));
+  // Each page renders into a view of its own: one still loading when another opens (a slow status
+  // request, then a click) fills a detached view instead of replacing the page now shown.
+  const view = h('div', { className: 'view' }, h('p', { className: 'muted' }, 'Loading…'));
+  main.replaceChildren(view);
   try {
-    cleanup = (await pages[page](main, new URLSearchParams(query ?? ''))) ?? null;
+    const done = (await pages[page](view, new URLSearchParams(query ?? ''))) ?? null;
+    if (mine !== current) {
+      done?.();
+      return;
+    }
+    cleanup = done;
     showError(null);
   } catch (err) {
-    showError(err);
+    if (mine === current) showError(err);
   }
 }
 
