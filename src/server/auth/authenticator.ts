@@ -103,6 +103,11 @@ function bearerOf(header: string | undefined): string | undefined {
 }
 
 /** 401 for anonymous callers (they should authenticate), 403 for authenticated callers lacking the grant. */
+/** Throws the 401/403 a caller gets for publishing on a channel its grants do not cover. */
+export function checkCanPublish(principal: Principal, channel: string): void {
+  if (!principal.canPublish(channel)) throw denied(principal, `publishing to channel "${channel}"`);
+}
+
 export function denied(principal: Principal, what: string): HttpError {
   return principal.kind === 'anonymous'
     ? new HttpError(

@@ -1,6 +1,6 @@
 // Express side of auth: resolves the caller once per request and offers guards that throw the right error.
 import type { Request, RequestHandler } from 'express';
-import { type Authenticator, denied } from './authenticator.js';
+import { type Authenticator, checkCanPublish, denied } from './authenticator.js';
 import type { Principal } from './principal.js';
 
 declare global {
@@ -29,6 +29,6 @@ export function requireSubscribe(req: Request, channel: string): Principal {
 }
 
 export function requirePublish(req: Request, channel: string): Principal {
-  if (!req.principal.canPublish(channel)) throw denied(req.principal, `publishing to channel "${channel}"`);
+  checkCanPublish(req.principal, channel);
   return req.principal;
 }

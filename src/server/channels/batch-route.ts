@@ -2,7 +2,7 @@
 // item is checked, authorised and committed on its own (they share the publisher's group commits), and the
 // answer lists one result per item in request order: one bad item never fails the others.
 import type { RequestHandler } from 'express';
-import { denied } from '../auth/authenticator.js';
+import { checkCanPublish } from '../auth/authenticator.js';
 import type { Principal } from '../auth/principal.js';
 import { DomainError, invalidInput } from '../errors/domain-error.js';
 import { asDomainError, toHttp } from '../http/errors.js';
@@ -62,9 +62,7 @@ async function publishItem(
     { channel: item.channel, data: item.data, id: item.id },
     ctx.limits.maxDataSize,
   );
-  if (!principal.canPublish(input.channel)) {
-    throw denied(principal, `publishing to channel "${input.channel}"`);
-  }
+  checkCanPublish(principal, input.channel);
   return ctx.publisher.publish(input, source);
 }
 

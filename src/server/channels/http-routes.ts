@@ -2,8 +2,10 @@
 // history, channel info, window count and presence. Every route resolves the caller, applies its rate
 // limit, then checks its grant.
 // Handlers only throw: errors reach the one error middleware (http/errors.ts).
+
+import type { ServerResponse } from 'node:http';
 import { type Request, type RequestHandler, Router } from 'express';
-import { type Authenticator, denied } from '../auth/authenticator.js';
+import type { Authenticator } from '../auth/authenticator.js';
 import { requirePublish, requireSubscribe, resolvePrincipal } from '../auth/http.js';
 import type { Principal } from '../auth/principal.js';
 import { DomainError, invalidInput, rateLimited } from '../errors/domain-error.js';
@@ -56,14 +58,12 @@ function requireJsonBody(req: Request): void {
   );
 }
 
-/** One publish from a parsed body, for a caller allowed to publish on the channel; resolves once committed. */
+/** One publish from a parsed body, once the caller's grant on the channel is checked; resolves once committed. */
 export async function publishFromBody(
   ctx: Pick<ChannelContext, 'publisher' | 'limits'>,
-  principal: Principal,
   channel: string,
   body: unknown,
 ): Promise<Published> {
-  if (!principal.canPublish(channel)) throw denied(principal, `publishing to channel "${channel}"`);
   if (typeof body !== 'object' || body === null || Array.isArray(body) || !('data' in body)) {
     throw invalidInput('invalid_body', 'body must be a JSON object {"data": <any JSON>, "id"?: string}');
   }
@@ -74,16 +74,25 @@ export async function publishFromBody(
   return ctx.publisher.publish(input, requestSource());
 }
 
+/** Counts one request of the caller: sets the RateLimit headers, throws rate_limited past the limit. */
+export async function takeRateLimit(
+  ctx: Pick<ChannelContext, 'rateLimiter' | 'metrics'>,
+  principal: Principal,
+  res: ServerResponse,
+): Promise<void> {
+  const d = await ctx.rateLimiter.take(principal);
+  res.setHeader('RateLimit-Limit', String(d.limit));
+  res.setHeader('RateLimit-Remaining', String(d.remaining));
+  if (!d.allowed) {
+    ctx.metrics.rateLimited.inc({ transport: 'http' });
+    throw rateLimited(d.limit, d.retryAfterMs);
+  }
+}
+
 /** The shared per-principal limit as Express middleware; also guards token minting and files. */
 export function rateLimit(ctx: Pick<ChannelContext, 'rateLimiter' | 'metrics'>): RequestHandler {
   return async (req, res, next) => {
-    const d = await ctx.rateLimiter.take(req.principal);
-    res.setHeader('RateLimit-Limit', String(d.limit));
-    res.setHeader('RateLimit-Remaining', String(d.remaining));
-    if (!d.allowed) {
-      ctx.metrics.rateLimited.inc({ transport: 'http' });
-      throw rateLimited(d.limit, d.retryAfterMs);
-    }
+    await takeRateLimit(ctx, req.principal, res);
     next();
   };
 }
@@ -98,7 +107,7 @@ export function channelRouter(ctx: ChannelContext, auth: Authenticator): Router 
     const channel = channelOf(req);
     requirePublish(req, channel);
     requireJsonBody(req);
-    const p = await publishFromBody(ctx, req.principal, channel, req.body);
+    const p = await publishFromBody(ctx, channel, req.body);
     if (p.replayed) res.setHeader('Idempotent-Replayed', 'true');
     res.status(201).json({ channel, offset: p.offset, id: p.id, ts: p.ts });
   });

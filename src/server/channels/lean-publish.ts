@@ -2,16 +2,15 @@
 // body with a declared length) answered straight from node:http, without Express's router, body parser and
 // middleware chain. Same checks, headers, errors and metrics as the Express route; anything unusual (no
 // credential, another content type or encoding, a chunked or oversize body) is left to Express.
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Authenticator } from '../auth/authenticator.js';
-import { DomainError, internalError, invalidInput, rateLimited } from '../errors/domain-error.js';
-import { asDomainError, toHttp } from '../http/errors.js';
-import { REQUEST_ID, redactUrl } from '../http/middleware.js';
+import { type Authenticator, checkCanPublish } from '../auth/authenticator.js';
+import { DomainError, invalidInput } from '../errors/domain-error.js';
+import { answerError } from '../http/errors.js';
+import { recordRequest, requestIdOf } from '../http/middleware.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { ChannelContext } from './context.js';
-import { publishFromBody } from './http-routes.js';
+import { publishFromBody, takeRateLimit } from './http-routes.js';
 import { checkChannel } from './inputs.js';
 
 const ROUTE = '/v1/channels/:channel/messages';
@@ -63,44 +62,30 @@ async function handle(
   length: number,
 ): Promise<void> {
   const start = process.hrtime.bigint();
-  const incoming = req.headers['x-request-id'];
-  const reqId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  const reqId = requestIdOf(req.headers['x-request-id']);
   res.setHeader('X-Request-Id', reqId);
   for (const mw of d.headers) mw(req, res, () => {});
   let status = 500;
   try {
-    // In the Express route's order: the body is parsed before the caller is resolved and limited.
+    // In the Express route's order: body, caller, rate limit, channel, grant, then the fields.
     const body = parseBody(await readBody(req, length));
     const principal = await d.auth.fromRequest(req as never);
-    const decision = await d.ctx.rateLimiter.take(principal);
-    res.setHeader('RateLimit-Limit', String(decision.limit));
-    res.setHeader('RateLimit-Remaining', String(decision.remaining));
-    if (!decision.allowed) {
-      d.ctx.metrics.rateLimited.inc({ transport: 'http' });
-      throw rateLimited(decision.limit, decision.retryAfterMs);
-    }
+    await takeRateLimit(d.ctx, principal, res);
     const channel = checkChannel(rawChannel);
-    const p = await publishFromBody(d.ctx, principal, channel, body);
+    checkCanPublish(principal, channel);
+    const p = await publishFromBody(d.ctx, channel, body);
     if (p.replayed) res.setHeader('Idempotent-Replayed', 'true');
     status = 201;
     send(res, 201, JSON.stringify({ channel, offset: p.offset, id: p.id, ts: p.ts }));
   } catch (err) {
-    const known = asDomainError(err);
-    if (!known || (known.status >= 500 && known.code !== 'unavailable')) {
-      d.log.error({ err, reqId }, 'request failed');
-    }
-    const answer = toHttp(known ?? internalError(err));
+    const answer = answerError(err, d.log.child({ reqId }));
     status = answer.status;
     for (const [k, v] of Object.entries(answer.headers)) res.setHeader(k, v);
     if (!res.headersSent) send(res, answer.status, JSON.stringify(answer.body));
     else res.destroy();
   } finally {
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    d.metrics.httpDuration.observe({ method: 'POST', route: ROUTE, status: String(status) }, seconds);
-    if (d.log.isLevelEnabled('info')) {
-      const ms = Math.round(seconds * 1e4) / 10;
-      d.log.info({ reqId, method: 'POST', url: redactUrl(req.url ?? ''), status, ms }, 'request');
-    }
+    const log = d.log.isLevelEnabled('info') ? d.log.child({ reqId }) : d.log;
+    recordRequest(d.metrics, log, { method: 'POST', route: ROUTE, url: req.url ?? '', status, start });
   }
 }
 

@@ -4,7 +4,7 @@
 // Every request frame gets exactly one answer; a failure becomes an `error` frame and the socket stays up.
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
-import { denied } from '../auth/authenticator.js';
+import { checkCanPublish, denied } from '../auth/authenticator.js';
 import type { Principal } from '../auth/principal.js';
 import { DomainError, internalError, invalidInput, rateLimited } from '../errors/domain-error.js';
 import { type Correlation, toWsFrame } from '../ws/error-frame.js';
@@ -258,8 +258,7 @@ export class Session implements Peer {
   }
 
   #publish(channel: string, data: unknown, id: unknown, at: Correlation): void {
-    if (!this.#principal.canPublish(channel))
-      throw denied(this.#principal, `publishing to channel "${channel}"`);
+    checkCanPublish(this.#principal, channel);
     const input = validatePublish({ channel, data, id }, this.ctx.limits.maxDataSize);
     this.ctx.publisher.publish(input, this.#id).then(
       (p) => this.#send(JSON.stringify({ type: 'ack', id: p.id, channel, offset: p.offset, ts: p.ts })),

@@ -78,20 +78,24 @@ const REPRESENTATION_HEADERS = new Set([
   'last-modified',
 ]);
 
+/** The answer to an error a handler let escape; unexpected ones (bugs, not user errors) are logged. */
+export function answerError(err: unknown, log: Logger): HttpErrorResponse {
+  const known = asDomainError(err);
+  // A dependency outage is logged once when it starts and once when it ends (drivers/health.ts), not per request.
+  if (!known || (known.status >= 500 && known.code !== 'unavailable')) log.error({ err }, 'request failed');
+  return toHttp(known ?? internalError(err));
+}
+
 export function errorMiddleware(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const known = asDomainError(err);
-    // A dependency outage is logged once when it starts and once when it ends (drivers/health.ts), not per request.
-    if (!known || (known.status >= 500 && known.code !== 'unavailable')) {
-      (req as { log?: Logger }).log?.error({ err }, 'request failed') ?? log.error({ err }, 'request failed');
-    }
+    const answer = answerError(err, (req as { log?: Logger }).log ?? log);
     if (res.headersSent) {
       res.destroy();
       return;
     }
     // Headers set for the answer the handler meant to give (a file's type, length, ETag) do not describe an error.
     for (const name of res.getHeaderNames()) if (REPRESENTATION_HEADERS.has(name)) res.removeHeader(name);
-    const { status, headers, body } = toHttp(known ?? internalError(err));
+    const { status, headers, body } = answer;
     for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
     res.status(status).json(body);
   };

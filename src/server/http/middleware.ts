@@ -9,7 +9,7 @@ import { redactUrl } from '../util/redact.js';
 
 export { redactUrl } from '../util/redact.js';
 
-export const REQUEST_ID = /^[\w.:-]{1,128}$/;
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 declare global {
   namespace Express {
@@ -20,11 +20,15 @@ declare global {
   }
 }
 
-/** Honours a sane incoming X-Request-Id (platform proxies set one) and returns it on every response. */
+/** A sane incoming X-Request-Id (platform proxies set one), or a new one. */
+export function requestIdOf(incoming: string | string[] | undefined): string {
+  return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
+
+/** Honours a sane incoming X-Request-Id and returns it on every response. */
 export function requestContext(log: Logger): RequestHandler {
   return (req, res, next) => {
-    const incoming = req.get('x-request-id');
-    req.id = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    req.id = requestIdOf(req.headers['x-request-id']);
     req.log = log.child({ reqId: req.id });
     res.setHeader('X-Request-Id', req.id);
     next();
@@ -37,23 +41,26 @@ function routeOf(req: Request): string {
   return path === undefined ? 'unmatched' : `${req.baseUrl}${path}`;
 }
 
+/** One answered request: its duration in the route metric and, except probes, an access log line. */
+export function recordRequest(
+  metrics: Pick<Metrics, 'httpDuration'>,
+  log: Logger,
+  r: { method: string; route: string; url: string; status: number; start: bigint },
+): void {
+  const seconds = Number(process.hrtime.bigint() - r.start) / 1e9;
+  metrics.httpDuration.observe({ method: r.method, route: r.route, status: String(r.status) }, seconds);
+  if (r.route === '/healthz' || r.route === '/readyz' || r.route === '/metrics') return;
+  if (!log.isLevelEnabled('info')) return;
+  const ms = Math.round(seconds * 1e4) / 10;
+  log.info({ method: r.method, url: redactUrl(r.url), status: r.status, ms }, 'request');
+}
+
 export function accessLog(metrics: Metrics): RequestHandler {
   return (req, res, next) => {
     const start = process.hrtime.bigint();
     res.on('finish', () => {
-      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      const route = routeOf(req);
-      metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
-      if (route === '/healthz' || route === '/readyz' || route === '/metrics') return;
-      req.log.info(
-        {
-          method: req.method,
-          url: redactUrl(req.originalUrl),
-          status: res.statusCode,
-          ms: Math.round(seconds * 1e4) / 10,
-        },
-        'request',
-      );
+      const { method, originalUrl: url } = req;
+      recordRequest(metrics, req.log, { method, route: routeOf(req), url, status: res.statusCode, start });
     });
     next();
   };
