@@ -44,11 +44,16 @@ export function openClient(spec: OpenSpec, hooks: ClientHooks): Promise<Client> 
 const NEWLINE = 0x0a;
 const PUB_KEY = Buffer.from('"pub":');
 
-/**
- * Centrifugo's JSON protocol: commands and replies carry ids, a frame may hold several newline-separated
- * replies and pushes, and an empty object is the server's ping, answered with an empty object.
- */
-function openCentrifugo(spec: OpenSpec, hooks: ClientHooks): Promise<Client> {
+/** Confirms the subscription, or refuses it (an error before it) and reports errors after it. */
+type Subscribing = { confirm(): void; refuse(text: string): void };
+
+/** What a protocol over plain WebSocket adds to the shared connect-and-subscribe: its first frame and its reading. */
+type Dialect = {
+  hello(ws: WebSocket): void;
+  read(data: Buffer, ws: WebSocket, s: Subscribing): void;
+};
+
+function openWs(spec: OpenSpec, hooks: ClientHooks, dialect: Dialect): Promise<Client> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(spec.url, {
       perMessageDeflate: false,
@@ -68,38 +73,17 @@ function openCentrifugo(spec: OpenSpec, hooks: ClientHooks): Promise<Client> {
         return ws.readyState === WebSocket.OPEN;
       },
     };
-    ws.on('open', () => {
-      // Commands of one frame run in order: connect, then subscribe.
-      ws.send(`{"id":1,"connect":{}}\n${JSON.stringify({ id: 2, subscribe: { channel: spec.channel } })}`);
-    });
-    const line = (buf: Buffer) => {
-      if (buf.indexOf(PUB_KEY) >= 0) return hooks.onMessage(timestampOf(buf));
-      if (buf.length <= 2) return ws.send('{}');
-      let msg: { id?: number; error?: { code: number; message: string } };
-      try {
-        msg = JSON.parse(buf.toString());
-      } catch {
-        return hooks.onError('unparsable frame');
-      }
-      if (msg.error) {
-        const text = `${msg.error.code}: ${msg.error.message}`;
-        if (!subscribed) return fail(new Error(text));
-        return hooks.onError(text);
-      }
-      if (msg.id === 2 && !subscribed) {
+    const s: Subscribing = {
+      confirm: () => {
+        if (subscribed) return;
         subscribed = true;
         clearTimeout(timer);
         resolve(client);
-      }
+      },
+      refuse: (text) => (subscribed ? hooks.onError(text) : fail(new Error(text))),
     };
-    ws.on('message', (data: Buffer) => {
-      let start = 0;
-      for (let i = data.indexOf(NEWLINE); i >= 0; i = data.indexOf(NEWLINE, start)) {
-        if (i > start) line(data.subarray(start, i));
-        start = i + 1;
-      }
-      if (start < data.length) line(data.subarray(start));
-    });
+    ws.on('open', () => dialect.hello(ws));
+    ws.on('message', (data: Buffer) => dialect.read(data, ws, s));
     ws.on('error', (err) => (subscribed ? hooks.onError(err.message) : fail(err)));
     ws.on('close', (code) => {
       if (!subscribed) fail(new Error(`closed ${code} before subscribed`));
@@ -107,32 +91,46 @@ function openCentrifugo(spec: OpenSpec, hooks: ClientHooks): Promise<Client> {
   });
 }
 
+/**
+ * Centrifugo's JSON protocol: commands and replies carry ids, a frame may hold several newline-separated
+ * replies and pushes, and an empty object is the server's ping, answered with an empty object.
+ */
+function openCentrifugo(spec: OpenSpec, hooks: ClientHooks): Promise<Client> {
+  const line = (buf: Buffer, ws: WebSocket, s: Subscribing) => {
+    if (buf.indexOf(PUB_KEY) >= 0) return hooks.onMessage(timestampOf(buf));
+    if (buf.length <= 2) return ws.send('{}');
+    let msg: { id?: number; error?: { code: number; message: string } };
+    try {
+      msg = JSON.parse(buf.toString());
+    } catch {
+      return hooks.onError('unparsable frame');
+    }
+    if (msg.error) return s.refuse(`${msg.error.code}: ${msg.error.message}`);
+    if (msg.id === 2) s.confirm();
+  };
+  return openWs(spec, hooks, {
+    // Commands of one frame run in order: connect, then subscribe.
+    hello: (ws) =>
+      ws.send(`{"id":1,"connect":{}}\n${JSON.stringify({ id: 2, subscribe: { channel: spec.channel } })}`),
+    read: (data, ws, s) => {
+      let start = 0;
+      for (let i = data.indexOf(NEWLINE); i >= 0; i = data.indexOf(NEWLINE, start)) {
+        if (i > start) line(data.subarray(start, i), ws, s);
+        start = i + 1;
+      }
+      if (start < data.length) line(data.subarray(start), ws, s);
+    },
+  });
+}
+
 function openJson(spec: OpenSpec, hooks: ClientHooks): Promise<Client> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(spec.url, {
-      perMessageDeflate: false,
-      skipUTF8Validation: true,
-      ...(spec.localAddress ? { localAddress: spec.localAddress } : {}),
-    });
-    let subscribed = false;
-    const timer = setTimeout(() => fail(new Error('subscribe timed out')), spec.timeoutMs);
-    const fail = (err: Error) => {
-      clearTimeout(timer);
-      ws.terminate();
-      reject(err);
-    };
-    const client: Client = {
-      close: () => ws.terminate(),
-      get open() {
-        return ws.readyState === WebSocket.OPEN;
-      },
-    };
-    ws.on('open', () => {
+  return openWs(spec, hooks, {
+    hello: (ws) => {
       const frame: Record<string, unknown> = { type: 'subscribe', channel: spec.channel };
       if (spec.since !== undefined) frame.since = spec.since;
       ws.send(JSON.stringify(frame));
-    });
-    ws.on('message', (data: Buffer) => {
+    },
+    read: (data, _ws, s) => {
       const t = timestampOf(data);
       if (!Number.isNaN(t)) return hooks.onMessage(t);
       let msg: { type?: string; code?: string; message?: string };
@@ -142,21 +140,9 @@ function openJson(spec: OpenSpec, hooks: ClientHooks): Promise<Client> {
         return hooks.onError('unparsable frame');
       }
       if (msg.type === 'message') return hooks.onMessage(Number.NaN);
-      if (msg.type === 'subscribed' && !subscribed) {
-        subscribed = true;
-        clearTimeout(timer);
-        return resolve(client);
-      }
-      if (msg.type === 'error') {
-        const text = `${msg.code}: ${msg.message}`;
-        if (!subscribed) return fail(new Error(text));
-        hooks.onError(text);
-      }
-    });
-    ws.on('error', (err) => (subscribed ? hooks.onError(err.message) : fail(err)));
-    ws.on('close', (code) => {
-      if (!subscribed) fail(new Error(`closed ${code} before subscribed`));
-    });
+      if (msg.type === 'subscribed') return s.confirm();
+      if (msg.type === 'error') s.refuse(`${msg.code}: ${msg.message}`);
+    },
   });
 }
 
